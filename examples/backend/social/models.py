@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+User = settings.AUTH_USER_MODEL
+
+
+class FriendRequest(models.Model):
+    PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
+    STATUS_CHOICES = [(s, s) for s in (PENDING, ACCEPTED, DECLINED)]
+
+    from_user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_friend_requests")
+    to_user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="received_friend_requests")
+    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @staticmethod
+    def friend_ids(user_id):
+        """Ids of the users who are friends of user_id (an accepted request either way)."""
+        rows = FriendRequest.objects.filter(
+            Q(from_user_id=user_id) | Q(to_user_id=user_id), status=FriendRequest.ACCEPTED
+        ).values_list("from_user_id", "to_user_id")
+        return {a if b == user_id else b for a, b in rows}
+
+
+class Message(models.Model):
+    sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_messages")
+    receiver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="received_messages")
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Post(models.Model):
+    TYPES = ["thoughts", "media", "milestones"]
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="posts")
+    wall_user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="wall_posts", null=True, blank=True
+    )
+    content = models.TextField()
+    type = models.CharField(max_length=20, default="thoughts", choices=[(t, t) for t in TYPES])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="comments")
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

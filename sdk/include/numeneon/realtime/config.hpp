@@ -1,0 +1,60 @@
+// Every tunable of the core, with its default and its validation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace numeneon::realtime {
+
+struct ReconnectPolicy {
+  uint32_t initial_delay_ms = 1000;  // first retry, before jitter
+  uint32_t max_delay_ms = 10000;     // cap of the exponential schedule
+  double multiplier = 2.0;           // growth per attempt
+  double jitter = 1.0;               // fraction of each delay that is randomised: 1 = "full jitter", 0 = the seed's lockstep schedule
+  uint32_t min_delay_ms = 100;       // floor: never retry sooner than this
+  uint32_t max_attempts = 0;         // retries before giving up; 0 = never give up (5 reproduces the seed)
+  uint32_t stable_after_ms = 5000;   // the attempt counter resets only after the link stayed open this long
+  uint32_t connect_timeout_ms = 10000;  // abort a handshake (token fetch included) that hangs
+  uint32_t auth_failure_limit = 2;   // consecutive known auth rejections before terminal auth_failed
+};
+
+struct HeartbeatPolicy {
+  uint32_t interval_ms = 25000;  // ping after this much silence; 0 disables the heartbeat
+  uint32_t timeout_ms = 10000;   // declare the link dead if nothing arrives this long after a ping
+  std::string ping = R"({"type":"ping"})";  // the live server echoes any frame back as `echo`
+};
+
+struct DedupePolicy {
+  uint32_t capacity = 1024;       // keys remembered (count bound)
+  uint32_t max_age_ms = 600000;   // keys forgotten after this long (age bound)
+};
+
+struct Limits {
+  uint32_t max_frame_bytes = 1u << 20;  // larger frames are rejected unread
+  uint32_t max_depth = 64;              // deeper nesting is rejected (the scanner never recurses)
+};
+
+struct Config {
+  ReconnectPolicy reconnect;
+  HeartbeatPolicy heartbeat;
+  DedupePolicy dedupe;
+  uint32_t outbox_capacity = 100;
+  Limits limits;
+};
+
+// Empty when the config is usable; otherwise one sentence naming the field and the bad value.
+std::string validate(const Config& config);
+
+// Builds a config from a JSON object whose keys mirror the JS options (camelCase, nested by policy):
+//   {"reconnect": {"initialDelayMs": 500, ...}, "heartbeat": {...}, "dedupe": {...},
+//    "outbox": {"capacity": 100}, "limits": {"maxFrameBytes": ..., "maxDepth": ...}}
+// Missing keys keep their defaults. Unknown keys, wrong types and out-of-range values are errors.
+struct ConfigResult {
+  Config config;
+  std::string error;  // empty on success
+  bool ok() const { return error.empty(); }
+};
+ConfigResult config_from_json(std::string_view json);
+
+}  // namespace numeneon::realtime

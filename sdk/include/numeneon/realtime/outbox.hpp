@@ -1,0 +1,25 @@
+// Frames the app sent while the link was down, kept in order until it opens again.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+namespace numeneon::realtime {
+
+class Outbox {
+ public:
+  explicit Outbox(uint32_t capacity) : capacity_(capacity) {}
+
+  // False when full: the caller reports the overflow, nothing is dropped silently.
+  bool push(std::string frame);
+  bool pop(std::string& out);
+  size_t size() const { return queue_.size(); }
+  void clear() { queue_.clear(); }
+
+ private:
+  std::deque<std::string> queue_;
+  uint32_t capacity_;
+};
+
+}  // namespace numeneon::realtime

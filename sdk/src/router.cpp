@@ -1,0 +1,138 @@
+// Route table and the NUMENEON schema.
+#include "numeneon/realtime/router.hpp"
+
+#include "hash.hpp"
+
+namespace numeneon::realtime {
+namespace {
+
+constexpr size_t kMaxTypeName = 128;
+
+// Splits "a.b.c" into its components; false if a component is empty or there are too many.
+bool split_path(const std::string& path, std::vector<std::string>& out) {
+  out.clear();
+  size_t start = 0;
+  for (;;) {
+    size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) return false;
+    out.push_back(std::move(part));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return out.size() <= kMaxPathDepth;
+}
+
+}  // namespace
+
+int32_t Router::add(TypeSpec spec, std::string& error) {
+  if (spec.name.empty() || spec.name.size() > kMaxTypeName || spec.name == "*") {
+    error = "a type name must be 1 to 128 characters and not '*'";
+    return -1;
+  }
+  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (spec.probe.empty() ? 0 : 1);
+  if (path_count > kMaxPaths) {
+    error = "type '" + spec.name + "' declares more than 8 paths (required fields + dedupe key)";
+    return -1;
+  }
+  auto route = std::make_unique<Route>();
+  std::vector<std::string> parts;
+  std::vector<std::string> all_parts;
+  std::vector<uint8_t> depths;
+  auto add_path = [&](const std::string& path) {
+    if (!split_path(path, parts)) {
+      error = "type '" + spec.name + "': path '" + path + "' must be 1 to 4 non-empty dotted components";
+      return false;
+    }
+    depths.push_back(static_cast<uint8_t>(parts.size()));
+    for (size_t k = 0; k < kMaxPathDepth; ++k) all_parts.push_back(k < parts.size() ? parts[k] : std::string());
+    return true;
+  };
+  for (const FieldSpec& f : spec.required)
+    if (!add_path(f.path)) return -1;
+  if (!spec.dedupe_key.empty()) {
+    // A key that is also a required field (new_message's data.id) is captured once.
+    for (size_t f = 0; f < spec.required.size(); ++f)
+      if (spec.required[f].path == spec.dedupe_key) route->dedupe_path = static_cast<uint8_t>(f);
+    if (route->dedupe_path == kNoPath) {
+      if (!add_path(spec.dedupe_key)) return -1;
+      route->dedupe_path = static_cast<uint8_t>(depths.size() - 1);
+    }
+  }
+  if (!spec.probe.empty()) {
+    if (!add_path(spec.probe)) return -1;
+    route->probe_path = static_cast<uint8_t>(depths.size() - 1);
+  }
+  route->components = std::move(all_parts);
+  route->paths.count = static_cast<uint8_t>(depths.size());
+  for (size_t p = 0; p < depths.size(); ++p) {
+    route->paths.depth[p] = depths[p];
+    for (size_t k = 0; k < kMaxPathDepth; ++k) route->paths.component[p][k] = route->components[p * kMaxPathDepth + k];
+  }
+  route->spec = std::move(spec);
+
+  int32_t id = find(route->spec.name);
+  if (id >= 0) {
+    route->subscribers = routes_[static_cast<size_t>(id)]->subscribers;
+    routes_[static_cast<size_t>(id)] = std::move(route);
+    return id;
+  }
+  id = static_cast<int32_t>(routes_.size());
+  routes_.push_back(std::move(route));
+  if (routes_.size() * 2 > slots_.size()) rehash();
+  else {
+    size_t mask = slots_.size() - 1;
+    size_t slot = detail::hash_bytes(routes_.back()->spec.name) & mask;
+    while (slots_[slot] >= 0) slot = (slot + 1) & mask;
+    slots_[slot] = id;
+  }
+  return id;
+}
+
+int32_t Router::find(std::string_view name) const {
+  if (slots_.empty()) return -1;
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = detail::hash_bytes(name) & mask;; slot = (slot + 1) & mask) {
+    int32_t id = slots_[slot];
+    if (id < 0) return -1;
+    if (routes_[static_cast<size_t>(id)]->spec.name == name) return id;
+  }
+}
+
+void Router::remove_subscriber(int32_t id) {
+  Route& r = *routes_[static_cast<size_t>(id)];
+  if (r.subscribers) --r.subscribers;
+}
+
+void Router::rehash() {
+  size_t size = 16;
+  while (size < routes_.size() * 4) size *= 2;
+  slots_.assign(size, -1);
+  for (size_t id = 0; id < routes_.size(); ++id) {
+    size_t slot = detail::hash_bytes(routes_[id]->spec.name) & (size - 1);
+    while (slots_[slot] >= 0) slot = (slot + 1) & (size - 1);
+    slots_[slot] = static_cast<int32_t>(id);
+  }
+}
+
+std::vector<TypeSpec> numeneon_types() {
+  using K = FieldKind;
+  return {
+      {"connection_established", {{"user_id", K::any}}, "", false, ""},
+      {"friend_request", {{"data.request_id", K::number}, {"data.from_user", K::object}}, "data.request_id", false, ""},
+      {"friend_accepted", {{"data.friend", K::object}}, "data.friend.id", false, ""},
+      {"new_message",
+       {{"data.id", K::number}, {"data.sender", K::object}, {"data.content", K::string}},
+       "data.id", false, ""},
+      {"new_post", {{"data.id", K::number}, {"data.author", K::object}}, "data.id", false, ""},
+      {"wall_post", {{"data.post", K::object}, {"data.author", K::object}}, "data.post.id", false, ""},
+      {"post_comment",
+       {{"data.comment", K::object}, {"data.post", K::object}, {"data.commenter", K::object}},
+       "data.comment.id", false, ""},
+      {"comment_reply", {{"data.reply", K::object}, {"data.post", K::object}}, "data.reply.id", false, ""},
+      {"echo", {{"data", K::any}}, "", false, "data.type"},
+      {"error", {{"message", K::string}}, "", false, ""},
+  };
+}
+
+}  // namespace numeneon::realtime

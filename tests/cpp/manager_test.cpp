@@ -1,0 +1,678 @@
+#include "numeneon/realtime/manager.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "fake_host.hpp"
+
+// Counts heap allocations so a test can prove the per-frame path makes none.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // malloc/free behind new/delete is the point
+#endif
+namespace {
+size_t g_allocations = 0;
+}  // namespace
+void* operator new(std::size_t size) {
+  ++g_allocations;
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  std::abort();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace numeneon::realtime {
+namespace {
+
+using testing::FakeHost;
+using testing::new_message;
+
+Config quiet() {  // no heartbeat, so only the timers under test fire
+  Config c;
+  c.heartbeat.interval_ms = 0;
+  return c;
+}
+
+void subscribe(FakeHost& h, const char* type) { h.core.add_subscriber(h.core.find_route(type)); }
+
+// ---------------------------------------------------------------- transitions
+
+TEST(Manager, ConnectAsksForATokenAndASocket) {
+  FakeHost h(quiet());
+  h.connect();
+  ASSERT_EQ(h.actions.size(), 1u);
+  EXPECT_EQ(h.actions[0].kind, ActionKind::open_socket);
+  EXPECT_EQ(h.actions[0].token_reason, TokenReason::initial);
+  Event e = h.last_transition();
+  EXPECT_EQ(e.from, State::idle);
+  EXPECT_EQ(e.to, State::connecting);
+  EXPECT_EQ(e.reason, Reason::connect_requested);
+  EXPECT_EQ(h.core.next_deadline(), 10000);  // connect timeout
+}
+
+TEST(Manager, OpenReportsTheTransitionAndNoResyncTheFirstTime) {
+  FakeHost h(quiet());
+  h.connect();
+  h.now = 40;
+  h.open();
+  EXPECT_EQ(h.core.state(), State::open);
+  EXPECT_EQ(h.last_transition().reason, Reason::opened);
+  EXPECT_TRUE(h.of_kind(EventKind::resync).empty());
+}
+
+TEST(Manager, TheSeedScenarioDropReconnectWithBackoffThenResync) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.now = 60000;
+  h.server_close(1006);
+  Event down = h.last_transition();
+  EXPECT_EQ(down.to, State::backing_off);
+  EXPECT_EQ(down.reason, Reason::connection_lost);
+  EXPECT_EQ(down.close_code, 1006);
+  EXPECT_EQ(down.attempt, 1u);
+  EXPECT_GE(down.delay_ms, 100u);
+  EXPECT_LE(down.delay_ms, 1000u);
+  EXPECT_EQ(h.core.next_deadline(), 60000 + down.delay_ms);
+
+  h.advance_to(60000 + down.delay_ms);
+  EXPECT_EQ(h.core.state(), State::connecting);
+  EXPECT_EQ(h.last_transition().reason, Reason::retry);
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::reconnect);
+  h.now += 30;
+  h.open();
+  auto resync = h.of_kind(EventKind::resync);
+  ASSERT_EQ(resync.size(), 1u);
+  EXPECT_EQ(resync[0].downtime_ms, down.delay_ms + 30);
+  EXPECT_EQ(h.core.stats().reconnects, 1u);
+}
+
+TEST(Manager, EveryTransitionEmitsOneEventWithFromAndTo) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  h.advance(2000);
+  h.open();
+  h.core.close(h.now);
+  h.drain();
+  h.server_close(1000);
+  std::vector<std::pair<State, State>> seen;
+  for (const Event& e : h.of_kind(EventKind::state_changed)) seen.emplace_back(e.from, e.to);
+  std::vector<std::pair<State, State>> want = {{State::idle, State::connecting},    {State::connecting, State::open},
+                                               {State::open, State::backing_off},   {State::backing_off, State::connecting},
+                                               {State::connecting, State::open},    {State::open, State::closing},
+                                               {State::closing, State::closed}};
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(h.last_transition().reason, Reason::client_closed);
+}
+
+TEST(Manager, ClientCloseStaysDown) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.core.close(h.now, 1000);
+  h.drain();
+  ASSERT_EQ(h.count(ActionKind::close_socket), 1u);
+  EXPECT_EQ(h.take_actions(ActionKind::close_socket)[0].close_code, 1000);
+  h.server_close(1000);
+  EXPECT_EQ(h.core.state(), State::closed);
+  h.advance(3600000);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 1u);
+  EXPECT_EQ(h.core.next_deadline(), kNever);
+}
+
+TEST(Manager, ClientCloseWhileBackingOffCancelsTheRetry) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  h.core.close(h.now);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::closed);
+  h.advance(60000);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 1u);
+}
+
+TEST(Manager, ClosingGivesUpWaitingForTheSocketAfterATimeout) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.core.close(h.now);
+  h.drain();
+  h.advance(5000);
+  EXPECT_EQ(h.core.state(), State::closed);
+}
+
+TEST(Manager, ServerCloseCodesReconnect) {
+  for (uint16_t code : {1000, 1001, 1006, 1011, 1012, 4000}) {
+    FakeHost h(quiet());
+    h.connect();
+    h.open();
+    h.server_close(code);
+    EXPECT_EQ(h.core.state(), State::backing_off) << code;
+    EXPECT_EQ(h.last_transition().reason, code <= 1001 ? Reason::server_closed : Reason::connection_lost) << code;
+    h.advance(1000);
+    EXPECT_EQ(h.count(ActionKind::open_socket), 2u) << code;
+  }
+}
+
+TEST(Manager, StaleInputsAreNoOps) {
+  FakeHost h(quiet());
+  h.open();                // not connecting
+  h.server_close(1006);    // nothing open
+  h.core.handle_timeout(123, 0.5);
+  h.drain();
+  EXPECT_TRUE(h.events.empty());
+  EXPECT_TRUE(h.actions.empty());
+  h.connect();
+  h.connect();  // idempotent
+  EXPECT_EQ(h.count(ActionKind::open_socket), 1u);
+}
+
+// ---------------------------------------------------------------- backoff, attempts, timeouts
+
+TEST(Manager, MaxAttemptsGivesUpLikeTheSeed) {
+  Config c = quiet();
+  c.reconnect.max_attempts = 5;
+  FakeHost h(c);
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  for (int i = 0; i < 10 && h.core.state() != State::closed; ++i) {
+    h.advance_to(h.core.next_deadline());
+    h.handshake_unknown();
+  }
+  EXPECT_EQ(h.core.state(), State::closed);
+  EXPECT_EQ(h.last_transition().reason, Reason::gave_up);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 6u);  // the first connect + 5 retries
+}
+
+TEST(Manager, AttemptCounterResetsOnlyAfterTheLinkStayedOpenLongEnough) {
+  Config c = quiet();
+  c.reconnect.jitter = 0;
+  FakeHost h(c);
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  EXPECT_EQ(h.last_transition().delay_ms, 1000u);
+  h.advance(1000);
+  h.open();
+  h.advance(4999);  // not yet stable
+  h.server_close(1006);
+  EXPECT_EQ(h.last_transition().attempt, 2u);
+  EXPECT_EQ(h.last_transition().delay_ms, 2000u);
+  h.advance(2000);
+  h.open();
+  h.advance(5000);  // stable
+  h.server_close(1006);
+  EXPECT_EQ(h.last_transition().attempt, 1u);
+  EXPECT_EQ(h.last_transition().delay_ms, 1000u);
+}
+
+TEST(Manager, ConnectTimeoutAbortsAHangingHandshake) {
+  FakeHost h(quiet());
+  h.connect();
+  h.advance(9999);
+  EXPECT_EQ(h.core.state(), State::connecting);
+  h.advance(1);
+  EXPECT_EQ(h.core.state(), State::backing_off);
+  EXPECT_EQ(h.last_transition().reason, Reason::connect_timeout);
+  ASSERT_EQ(h.count(ActionKind::close_socket), 1u);
+  EXPECT_EQ(h.take_actions(ActionKind::close_socket)[0].close_code, 4000);
+}
+
+TEST(Manager, JitteredDelaysFollowTheDraw) {
+  FakeHost lo(quiet()), hi(quiet());
+  lo.draw = 0.0;
+  hi.draw = 0.9;
+  for (FakeHost* h : {&lo, &hi}) {
+    h->connect();
+    h->open();
+    h->server_close(1006);
+  }
+  EXPECT_EQ(lo.last_transition().delay_ms, 1000u);
+  EXPECT_EQ(hi.last_transition().delay_ms, 100u);
+}
+
+TEST(Manager, OfflinePausesRetriesAndOnlineRetriesAtOnce) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  h.core.handle_network(h.now, false);
+  h.drain();
+  EXPECT_EQ(h.last_transition().reason, Reason::offline);
+  EXPECT_EQ(h.core.next_deadline(), kNever);
+  h.advance(600000);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 1u);  // no attempt burnt while offline
+  h.core.handle_network(h.now, true);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::connecting);
+  EXPECT_EQ(h.last_transition().reason, Reason::resumed);
+}
+
+TEST(Manager, DropWhileOfflineWaitsForTheNetwork) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.core.handle_network(h.now, false);
+  h.server_close(1006);
+  EXPECT_EQ(h.last_transition().reason, Reason::offline);
+  EXPECT_EQ(h.core.next_deadline(), kNever);
+}
+
+TEST(Manager, WakeRetriesNowInsteadOfWaitingOutTheDelay) {
+  Config c = quiet();
+  c.reconnect.jitter = 0;
+  FakeHost h(c);
+  h.connect();
+  h.open();
+  for (int i = 0; i < 4; ++i) {
+    h.server_close(1006);
+    h.advance_to(h.core.next_deadline());
+  }
+  h.handshake_unknown();
+  ASSERT_EQ(h.core.state(), State::backing_off);
+  h.core.handle_wake(h.now + 10);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::connecting);
+}
+
+// ---------------------------------------------------------------- auth
+
+TEST(Manager, KnownAuthRejectionAsksForAFreshTokenThenEndsWithinTheLimit) {
+  FakeHost h(quiet());
+  h.connect();
+  h.handshake_http(403);
+  EXPECT_EQ(h.core.state(), State::backing_off);
+  EXPECT_EQ(h.last_transition().reason, Reason::handshake_rejected);
+  h.advance_to(h.core.next_deadline());
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::handshake_rejected);
+  h.handshake_http(403);
+  EXPECT_EQ(h.core.state(), State::closed);
+  EXPECT_EQ(h.last_transition().reason, Reason::auth_failed);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 2u);  // exactly auth_failure_limit handshakes
+  h.advance(3600000);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 2u);
+  EXPECT_EQ(h.core.stats().auth_rejections, 2u);
+}
+
+TEST(Manager, AFreshTokenThatWorksClearsTheRejection) {
+  FakeHost h(quiet());
+  h.connect();
+  h.handshake_http(401);
+  h.advance_to(h.core.next_deadline());
+  h.open();
+  h.advance(5000);  // stable
+  h.server_close(1006);
+  h.advance_to(h.core.next_deadline());
+  h.handshake_http(403);
+  EXPECT_EQ(h.core.state(), State::backing_off);  // one rejection since the link was stable, not two
+}
+
+TEST(Manager, AuthCloseAfterAcceptCountsAsRejection) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.server_close(4001);
+  EXPECT_EQ(h.last_transition().reason, Reason::auth_closed);
+  h.advance_to(h.core.next_deadline());
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::auth_closed);
+  h.open();  // accepted, then closed again at once: no storm
+  h.server_close(4003);
+  EXPECT_EQ(h.core.state(), State::closed);
+  EXPECT_EQ(h.last_transition().reason, Reason::auth_failed);
+}
+
+TEST(Manager, AServerDownForMinutesNeverEndsTheSessionAndReconnectsWhenBack) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.server_close(1006);
+  int attempts = 0;
+  while (h.now < 10 * 60 * 1000) {
+    h.advance_to(h.core.next_deadline());
+    ASSERT_EQ(h.core.state(), State::connecting);
+    if (attempts++ % 2) h.handshake_unknown();  // a browser's 1006: could be a 403, could be a dead server
+    else h.refused();
+    ASSERT_EQ(h.core.state(), State::backing_off);
+    ASSERT_LE(h.last_transition().delay_ms, 10000u);
+  }
+  EXPECT_GT(attempts, 55);  // ~10 min at <= 10 s apart
+  EXPECT_EQ(h.core.stats().auth_rejections, 0u);
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::handshake_failed);
+  EXPECT_GT(h.count(ActionKind::probe_auth), 0u);
+  h.advance_to(h.core.next_deadline());
+  h.open();
+  EXPECT_EQ(h.core.state(), State::open);
+  ASSERT_EQ(h.of_kind(EventKind::resync).size(), 1u);
+  EXPECT_GE(h.of_kind(EventKind::resync)[0].downtime_ms, 10 * 60 * 1000);
+}
+
+TEST(Manager, ProbeAnswering401IsEvidenceAndEndsTheSessionWithinTheLimit) {
+  FakeHost h(quiet());
+  h.connect();
+  h.handshake_unknown();
+  ASSERT_EQ(h.count(ActionKind::probe_auth), 1u);
+  h.core.handle_auth_evidence(h.now, AuthEvidence::probe_unauthorized, 0.5);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::backing_off);
+  h.advance_to(h.core.next_deadline());
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::handshake_rejected);
+  h.handshake_unknown();
+  h.core.handle_auth_evidence(h.now, AuthEvidence::probe_unauthorized, 0.5);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::closed);
+  EXPECT_EQ(h.last_transition().reason, Reason::auth_failed);
+}
+
+TEST(Manager, ProbeOkKeepsRetrying) {
+  FakeHost h(quiet());
+  h.connect();
+  for (int i = 0; i < 5; ++i) {
+    h.handshake_unknown();
+    h.core.handle_auth_evidence(h.now, AuthEvidence::probe_ok, 0.5);
+    h.drain();
+    h.advance_to(h.core.next_deadline());
+  }
+  EXPECT_EQ(h.core.state(), State::connecting);
+}
+
+TEST(Manager, NoSessionFromTheTokenProviderEndsAtOnce) {
+  for (bool while_backing_off : {false, true}) {
+    FakeHost h(quiet());
+    h.connect();
+    if (while_backing_off) h.server_close(1006);
+    h.core.handle_auth_evidence(h.now, AuthEvidence::no_session, 0.5);
+    h.drain();
+    EXPECT_EQ(h.core.state(), State::closed);
+    EXPECT_EQ(h.last_transition().reason, Reason::auth_failed);
+    EXPECT_EQ(h.count(ActionKind::close_socket), while_backing_off ? 0u : 1u);
+  }
+}
+
+// ---------------------------------------------------------------- heartbeat
+
+TEST(Manager, HeartbeatDetectsASilentPeer) {
+  FakeHost h;  // default heartbeat: 25 s + 10 s
+  h.connect();
+  h.open();
+  h.advance(25000);
+  auto sent = h.take_actions(ActionKind::send_frame);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].payload, R"({"type":"ping"})");
+  h.advance(9999);
+  EXPECT_EQ(h.core.state(), State::open);
+  h.advance(1);
+  EXPECT_EQ(h.core.state(), State::backing_off);
+  EXPECT_EQ(h.last_transition().reason, Reason::heartbeat_timeout);
+  EXPECT_EQ(h.take_actions(ActionKind::close_socket).at(0).close_code, 4000);
+}
+
+TEST(Manager, EchoOfOurPingIsConsumedAndKeepsTheLinkUp) {
+  FakeHost h;
+  subscribe(h, "echo");
+  h.connect();
+  h.open();
+  for (int round = 0; round < 5; ++round) {
+    h.advance(25000);
+    h.now += 3;
+    EXPECT_EQ(h.frame(R"({"type":"echo","data":{"type":"ping"}})").verdict, Verdict::consumed);
+  }
+  EXPECT_EQ(h.core.state(), State::open);
+  EXPECT_EQ(h.core.stats().heartbeats, 5u);
+  // The echo of an app frame is delivered to the app's echo subscribers.
+  EXPECT_EQ(h.frame(R"({"type":"echo","data":{"type":"hello"}})").verdict, Verdict::deliver);
+}
+
+TEST(Manager, EchoOfPingIsConsumedEvenWithoutEchoSubscribers) {
+  FakeHost h;
+  h.connect();
+  h.open();
+  h.advance(25000);
+  EXPECT_EQ(h.frame(R"({"type":"echo","data":{"type":"ping"}})").verdict, Verdict::consumed);
+  EXPECT_EQ(h.frame(R"({"type":"echo","data":{"type":"ping"}})").verdict, Verdict::unsubscribed);
+}
+
+TEST(Manager, TrafficPostponesThePing) {
+  FakeHost h;
+  h.connect();
+  h.open();
+  for (int i = 0; i < 10; ++i) {
+    h.advance(20000);
+    h.frame(new_message(i));
+  }
+  EXPECT_EQ(h.count(ActionKind::send_frame), 0u);
+  EXPECT_EQ(h.core.state(), State::open);
+}
+
+// ---------------------------------------------------------------- frames
+
+TEST(Manager, RoutesSubscribedTypesAndDropsTheRestCheaply) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  h.connect();
+  h.open();
+  Decision d = h.frame(new_message(1));
+  EXPECT_EQ(d.verdict, Verdict::deliver);
+  EXPECT_EQ(d.route, h.core.find_route("new_message"));
+  EXPECT_EQ(h.frame(R"({"type":"friend_request","data":{"request_id":1,"from_user":{}}})").verdict, Verdict::unsubscribed);
+  Decision unknown = h.frame(R"({"type":"surprise","data":{}})");
+  EXPECT_EQ(unknown.verdict, Verdict::rejected);
+  EXPECT_EQ(unknown.error, ErrorCode::unknown_type);
+}
+
+TEST(Manager, WildcardReceivesEveryTypeIncludingUnregisteredOnes) {
+  FakeHost h(quiet());
+  h.core.set_wildcard(true);
+  Decision d = h.frame(R"({"type":"surprise","data":{}})");
+  EXPECT_EQ(d.verdict, Verdict::deliver);
+  EXPECT_EQ(d.route, -1);
+  EXPECT_EQ(h.frame(new_message(1)).verdict, Verdict::deliver);
+}
+
+TEST(Manager, RequiredFieldsAreEnforcedPerType) {
+  FakeHost h(quiet());
+  subscribe(h, "friend_request");
+  subscribe(h, "new_message");
+  Decision d = h.frame(R"({"type":"friend_request","data":{"request_id":"7","from_user":{}}})");
+  EXPECT_EQ(d.verdict, Verdict::rejected);
+  EXPECT_EQ(d.error, ErrorCode::invalid_payload);
+  EXPECT_EQ(h.core.router().route(d.route).spec.required[d.field].path, "data.request_id");
+  d = h.frame(R"({"type":"new_message","data":{"id":3,"sender":{"id":1}}})");
+  EXPECT_EQ(d.error, ErrorCode::invalid_payload);
+  EXPECT_EQ(h.core.router().route(d.route).spec.required[d.field].path, "data.content");
+  EXPECT_EQ(h.frame(R"({"type":"friend_request","data":{"request_id":7,"from_user":{"id":2}}})").verdict,
+            Verdict::deliver);
+}
+
+TEST(Manager, AppTypesRegisterTheirOwnSchemaAndKey) {
+  FakeHost h(quiet());
+  std::string err;
+  int32_t typing = h.core.register_type({"typing", {{"data.user", FieldKind::string}}, "data.seq", false, ""}, err);
+  ASSERT_GE(typing, 0) << err;
+  h.core.add_subscriber(typing);
+  EXPECT_EQ(h.frame(R"({"type":"typing","data":{"user":"a","seq":1}})").verdict, Verdict::deliver);
+  EXPECT_EQ(h.frame(R"({"type":"typing","data":{"user":"a","seq":1}})").verdict, Verdict::duplicate);
+  EXPECT_EQ(h.frame(R"({"type":"typing","data":{"seq":2}})").error, ErrorCode::invalid_payload);
+}
+
+TEST(Manager, DuplicatesAreDroppedAcrossAReconnect) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  h.connect();
+  h.open();
+  EXPECT_EQ(h.frame(new_message(41)).verdict, Verdict::deliver);
+  h.server_close(1006);
+  h.advance(1000);
+  h.open();
+  EXPECT_EQ(h.frame(new_message(41)).verdict, Verdict::duplicate);
+  EXPECT_EQ(h.frame(new_message(42)).verdict, Verdict::deliver);
+  EXPECT_EQ(h.core.stats().duplicates, 1u);
+}
+
+TEST(Manager, KeysArePerTypeAndIdsOfDifferentTypesDoNotCollide) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  subscribe(h, "new_post");
+  EXPECT_EQ(h.frame(new_message(5)).verdict, Verdict::deliver);
+  EXPECT_EQ(h.frame(R"({"type":"new_post","data":{"id":5,"author":{"id":1}}})").verdict, Verdict::deliver);
+}
+
+TEST(Manager, ClaimLetsTheRestResultAndTheFrameInsertOnceInEitherOrder) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  int32_t route = h.core.find_route("new_message");
+  // The REST response came first: the frame is then a duplicate.
+  EXPECT_TRUE(h.core.claim(route, "100", h.now));
+  EXPECT_EQ(h.frame(new_message(100)).verdict, Verdict::duplicate);
+  // The frame came first: the REST result's claim says "already have it".
+  EXPECT_EQ(h.frame(new_message(101)).verdict, Verdict::deliver);
+  EXPECT_FALSE(h.core.claim(route, "101", h.now));
+}
+
+TEST(Manager, DedupeWindowEvictsByCountAndByAge) {
+  Config c = quiet();
+  c.dedupe.capacity = 3;
+  c.dedupe.max_age_ms = 60000;
+  FakeHost h(c);
+  subscribe(h, "new_message");
+  for (int id = 1; id <= 4; ++id) EXPECT_EQ(h.frame(new_message(id)).verdict, Verdict::deliver);
+  EXPECT_EQ(h.frame(new_message(1)).verdict, Verdict::deliver);  // evicted by count
+  EXPECT_EQ(h.frame(new_message(4)).verdict, Verdict::duplicate);
+  h.now += 60001;
+  EXPECT_EQ(h.frame(new_message(4)).verdict, Verdict::deliver);  // evicted by age
+}
+
+TEST(Manager, ContentHashFallbackForTypesWithoutAKey) {
+  FakeHost h(quiet());
+  std::string err;
+  int32_t id = h.core.register_type({"presence", {}, "", true, ""}, err);
+  h.core.add_subscriber(id);
+  EXPECT_EQ(h.frame(R"({"type":"presence","data":{"u":1}})").verdict, Verdict::deliver);
+  EXPECT_EQ(h.frame(R"({"type":"presence","data":{"u":1}})").verdict, Verdict::duplicate);
+  EXPECT_EQ(h.frame(R"({"type":"presence","data":{"u":2}})").verdict, Verdict::deliver);
+}
+
+TEST(Manager, EveryMalformedClassIsRejectedAndTheCoreKeepsWorking) {
+  Config c = quiet();
+  c.limits.max_frame_bytes = 1u << 20;
+  FakeHost h(c);
+  subscribe(h, "new_message");
+  h.connect();
+  h.open();
+  struct Row {
+    std::string frame;
+    ErrorCode error;
+  };
+  std::vector<Row> rows = {
+      {"{not json", ErrorCode::invalid_json},
+      {"[1,2,3]", ErrorCode::not_object},
+      {R"({"data":{}})", ErrorCode::missing_type},
+      {R"({"type":7})", ErrorCode::type_not_string},
+      {R"({"type":"new_message","data":)" + std::string(2u << 20, ' ') + "1}", ErrorCode::frame_too_large},
+      {R"({"type":"new_message","data":)" + std::string(100000, '[') + std::string(100000, ']') + "}", ErrorCode::too_deep},
+      {R"({"type":"new_message","data":{"id":"x"}})", ErrorCode::invalid_payload},
+  };
+  int id = 0;
+  for (const Row& row : rows) {
+    Decision d = h.frame(row.frame);
+    EXPECT_EQ(d.verdict, Verdict::rejected);
+    EXPECT_EQ(d.error, row.error) << to_string(row.error);
+    EXPECT_EQ(h.core.state(), State::open);
+    EXPECT_EQ(h.frame(new_message(++id)).verdict, Verdict::deliver) << "after " << to_string(row.error);
+  }
+  EXPECT_EQ(h.core.stats().rejected, rows.size());
+  EXPECT_EQ(h.core.stats().frames_delivered, rows.size());
+}
+
+TEST(Manager, SteadyStateIngestAllocatesNothing) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  subscribe(h, "friend_request");
+  h.connect();
+  h.open();
+  std::vector<std::string> frames;
+  for (int i = 0; i < 3000; ++i) frames.push_back(new_message(i % 2000));  // duplicates and evictions too
+  frames.push_back(R"({"type":"new_post","data":{"id":1,"author":{}}})");
+  frames.push_back(R"({"data":{"id":1},"type":"friend_request"})");  // late type: rescan path
+  frames.push_back("{broken");
+  size_t before = g_allocations;
+  for (const std::string& f : frames) h.core.handle_frame(h.now, f);
+  EXPECT_EQ(g_allocations, before);
+}
+
+// ---------------------------------------------------------------- outbox
+
+TEST(Manager, OutboxQueuesWhileDownAndFlushesInOrderOnOpen) {
+  FakeHost h(quiet());
+  EXPECT_EQ(h.core.send(h.now, "a", false), SendResult::queued);
+  h.connect();
+  EXPECT_EQ(h.core.send(h.now, "b", false), SendResult::queued);
+  EXPECT_EQ(h.core.send(h.now, "typing", true), SendResult::dropped);  // volatile: not queued
+  h.open();
+  auto sent = h.take_actions(ActionKind::send_frame);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].payload, "a");
+  EXPECT_EQ(sent[1].payload, "b");
+  EXPECT_EQ(h.core.send(h.now, "c", true), SendResult::sent);
+  EXPECT_EQ(h.core.stats().frames_sent, 3u);
+}
+
+TEST(Manager, OutboxOverflowIsReportedNotSilent) {
+  Config c = quiet();
+  c.outbox_capacity = 2;
+  FakeHost h(c);
+  EXPECT_EQ(h.core.send(h.now, "1", false), SendResult::queued);
+  EXPECT_EQ(h.core.send(h.now, "2", false), SendResult::queued);
+  EXPECT_EQ(h.core.send(h.now, "3", false), SendResult::dropped);
+  h.drain();
+  auto errors = h.of_kind(EventKind::error);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].error, ErrorCode::outbox_overflow);
+  EXPECT_EQ(h.core.stats().frames_dropped, 1u);
+  EXPECT_EQ(h.core.stats().frames_queued, 2u);
+}
+
+TEST(Manager, QueuedFramesDroppedByATerminalCloseAreReported) {
+  FakeHost h(quiet());
+  h.connect();
+  h.core.send(h.now, "x", false);
+  h.handshake_http(403);
+  h.advance_to(h.core.next_deadline());
+  h.handshake_http(403);
+  auto errors = h.of_kind(EventKind::error);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].error, ErrorCode::not_connected);
+  EXPECT_NE(errors[0].detail.find("auth_failed"), std::string::npos);
+}
+
+TEST(Manager, SendAfterClientCloseIsAnError) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.core.close(h.now);
+  EXPECT_EQ(h.core.send(h.now, "x", false), SendResult::dropped);
+  h.drain();
+  EXPECT_EQ(h.of_kind(EventKind::error).at(0).error, ErrorCode::not_connected);
+}
+
+TEST(Manager, ReconnectAfterClientCloseStartsAFreshSessionAndResyncs) {
+  FakeHost h(quiet());
+  h.connect();
+  h.open();
+  h.core.close(h.now);
+  h.drain();
+  h.server_close(1000);
+  h.now += 700;
+  h.connect();
+  EXPECT_EQ(h.last_open().token_reason, TokenReason::initial);
+  h.open();
+  ASSERT_EQ(h.of_kind(EventKind::resync).size(), 1u);
+  EXPECT_EQ(h.of_kind(EventKind::resync)[0].downtime_ms, 700);
+}
+
+}  // namespace
+}  // namespace numeneon::realtime

@@ -1,0 +1,62 @@
+#include "numeneon/realtime/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace numeneon::realtime {
+namespace {
+
+TEST(Router, NumeneonTypesArePreRegisteredWithTheirKeys) {
+  Router r;
+  std::string err;
+  for (TypeSpec& spec : numeneon_types()) ASSERT_GE(r.add(std::move(spec), err), 0) << err;
+  for (const char* t : {"connection_established", "friend_request", "friend_accepted", "new_message", "new_post",
+                        "wall_post", "post_comment", "comment_reply", "echo", "error"})
+    EXPECT_GE(r.find(t), 0) << t;
+  const Route& fr = r.route(r.find("friend_request"));
+  EXPECT_EQ(fr.spec.dedupe_key, "data.request_id");
+  ASSERT_NE(fr.dedupe_path, kNoPath);
+  EXPECT_EQ(fr.paths.component[fr.dedupe_path][1], "request_id");
+  EXPECT_EQ(r.route(r.find("wall_post")).spec.dedupe_key, "data.post.id");
+  EXPECT_EQ(r.route(r.find("post_comment")).spec.dedupe_key, "data.comment.id");
+  EXPECT_EQ(r.route(r.find("comment_reply")).spec.dedupe_key, "data.reply.id");
+  EXPECT_EQ(r.route(r.find("new_message")).spec.dedupe_key, "data.id");
+  EXPECT_EQ(r.find("nope"), -1);
+}
+
+TEST(Router, AppTypesGetIdsAndReRegisteringKeepsIdAndSubscribers) {
+  Router r;
+  std::string err;
+  int32_t id = r.add({"typing", {{"data.user_id", FieldKind::number}}, "", false, ""}, err);
+  ASSERT_GE(id, 0);
+  r.add_subscriber(id);
+  EXPECT_EQ(r.add({"typing", {}, "data.id", false, ""}, err), id);
+  EXPECT_EQ(r.route(id).subscribers, 1u);
+  EXPECT_EQ(r.route(id).spec.dedupe_key, "data.id");
+  r.remove_subscriber(id);
+  r.remove_subscriber(id);
+  EXPECT_EQ(r.route(id).subscribers, 0u);
+}
+
+TEST(Router, ManyTypesStayFindable) {
+  Router r;
+  std::string err;
+  for (int i = 0; i < 500; ++i) ASSERT_EQ(r.add({"type_" + std::to_string(i), {}, "", false, ""}, err), i);
+  for (int i = 0; i < 500; ++i) EXPECT_EQ(r.find("type_" + std::to_string(i)), i);
+}
+
+TEST(Router, RejectsBadSpecsWithAClearError) {
+  Router r;
+  std::string err;
+  EXPECT_EQ(r.add({"", {}, "", false, ""}, err), -1);
+  EXPECT_NE(err.find("type name"), std::string::npos);
+  EXPECT_EQ(r.add({"*", {}, "", false, ""}, err), -1);
+  EXPECT_EQ(r.add({"t", {{"data..id", FieldKind::any}}, "", false, ""}, err), -1);
+  EXPECT_NE(err.find("data..id"), std::string::npos);
+  EXPECT_EQ(r.add({"t", {}, "a.b.c.d.e", false, ""}, err), -1);
+  std::vector<FieldSpec> many(9, FieldSpec{"data.x", FieldKind::any});
+  EXPECT_EQ(r.add({"t", many, "", false, ""}, err), -1);
+  EXPECT_NE(err.find("more than 8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace numeneon::realtime
