@@ -56,9 +56,14 @@ nrt::FieldKind field_kind(const std::string& s, bool& ok) {
   return nrt::FieldKind::any;
 }
 
+int g_live_cores = 0;  // for the leak test: every Core must be deleted by dispose() or the finalizer
+
 class Core {
  public:
-  explicit Core(const nrt::Config& config) : m_(config) {}
+  explicit Core(const nrt::Config& config) : m_(config) { ++g_live_cores; }
+  ~Core() { --g_live_cores; }
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
 
   uintptr_t handle() { return reinterpret_cast<uintptr_t>(&m_); }
 
@@ -282,5 +287,6 @@ EMSCRIPTEN_BINDINGS(numeneon_realtime) {
       .function("maxFrameBytes", &Core::maxFrameBytes)
       .function("stats", &Core::stats);
   function("validateOptions", &validateOptions);
+  function("liveCores", +[] { return g_live_cores; });
   function("createCore", &createCore, allow_raw_pointers());
 }

@@ -8,7 +8,7 @@ import {
   ActionKind, AuthEvidence, ERROR_CODES, EventKind, HandshakeFailure, REASONS, SEND_RESULTS, STATES,
   TOKEN_REASONS, Verdict,
 } from './codes.js';
-import { consoleWarnings, createLogger } from './logger.js';
+import { consoleWarnings, createLogger, redact } from './logger.js';
 import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
 
 const OPTION_KEYS = new Set([
@@ -407,7 +407,7 @@ export class RealtimeClient {
   }
 
   #error(code, message, details = {}) {
-    const err = new RealtimeError(code, message, details);
+    const err = new RealtimeError(code, redact(message, this.#secrets), details);
     if (this.#listeners.get('error')?.size) this.#emit('error', err);
     else this.#log.warn(`${code}: ${message}`);
   }

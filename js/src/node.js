@@ -11,6 +11,12 @@ function loadModule() {
 }
 
 export const createClient = createClientFactory(loadModule);
+
+// For leak tests and dashboards: the Wasm heap size and how many cores are alive.
+export async function diagnostics() {
+  const mod = await loadModule();
+  return { heapBytes: mod.HEAPU8.length, liveCores: mod.liveCores() };
+}
 export { RealtimeClient, RealtimeError } from './client.js';
 export { REASONS, STATES, TOKEN_REASONS } from './codes.js';
 export { redact } from './logger.js';

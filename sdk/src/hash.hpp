@@ -19,7 +19,9 @@ inline uint64_t mix64(uint64_t x) {  // splitmix64 finaliser
 inline uint64_t hash_bytes(std::string_view bytes, uint64_t seed = 0) {
   const char* p = bytes.data();
   size_t n = bytes.size();
-  uint64_t h = seed ^ (0x9e3779b97f4a7c15ull * (n + 1));
+  // The seed is mixed on its own first: XOR-ing a raw seed into the data lets (seed, bytes) pairs cancel
+  // out, e.g. ("7", route 1) and ("1", route 3) hashed alike before this.
+  uint64_t h = mix64(seed + 0x9e3779b97f4a7c15ull) ^ (0x9e3779b97f4a7c15ull * (n + 1));
   while (n >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);

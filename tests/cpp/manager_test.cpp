@@ -521,6 +521,19 @@ TEST(Manager, KeysArePerTypeAndIdsOfDifferentTypesDoNotCollide) {
   EXPECT_EQ(h.frame(R"({"type":"new_post","data":{"id":5,"author":{"id":1}}})").verdict, Verdict::deliver);
 }
 
+TEST(Manager, SmallIdsOfDifferentTypesNeverShareAKey) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  subscribe(h, "friend_request");
+  for (int id = 1; id <= 300; ++id) ASSERT_EQ(h.frame(new_message(id)).verdict, Verdict::deliver) << id;
+  for (int id = 1; id <= 300; ++id) {
+    std::string fr = R"({"type":"friend_request","data":{"request_id":)" + std::to_string(id) + R"(,"from_user":{}}})";
+    ASSERT_EQ(h.frame(fr).verdict, Verdict::deliver) << id;
+  }
+  int32_t fr = h.core.find_route("friend_request");
+  for (int id = 301; id <= 600; ++id) EXPECT_TRUE(h.core.claim(fr, std::to_string(id), h.now)) << id;
+}
+
 TEST(Manager, ClaimLetsTheRestResultAndTheFrameInsertOnceInEitherOrder) {
   FakeHost h(quiet());
   subscribe(h, "new_message");

@@ -1,0 +1,5 @@
+import { createContext, useContext } from 'react';
+
+// { user, signIn(email, password), signOut() }
+export const AuthContext = createContext(null);
+export const useAuth = () => useContext(AuthContext);

@@ -1,0 +1,1 @@
+export const displayName = (user) => [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username;

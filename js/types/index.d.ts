@@ -1,0 +1,208 @@
+// Types for @numeneon/realtime. The event map is open: apps add their own frame types by
+// declaration merging:
+//   declare module '@numeneon/realtime' { interface EventMap { typing: { user_id: number } } }
+
+export interface UserRef { id: number; username: string }
+export interface PublicUser extends UserRef { first_name: string; last_name: string }
+export interface Post {
+  id: number;
+  author: PublicUser;
+  content: string;
+  type?: string;
+  created_at: string;
+  [field: string]: unknown;
+}
+
+/** connection_established and error carry their fields at the top level; handlers get the frame itself. */
+export interface ConnectionEstablished { type: 'connection_established'; message: string; user_id: number }
+export interface ServerError { type: 'error'; message: string }
+export interface FriendRequest { request_id: number; from_user: PublicUser }
+export interface FriendAccepted { friend: PublicUser }
+export interface NewMessage { id: number; sender: UserRef; content: string; created_at: string }
+export interface WallPost { message: string; post: Post; author: UserRef }
+export interface PostComment {
+  message: string;
+  commenter: UserRef & Partial<PublicUser>;
+  post: Pick<Post, 'id'> & Partial<Post>;
+  comment: { id: number; content: string; [field: string]: unknown };
+}
+export interface CommentReply {
+  message: string;
+  replier: UserRef & Partial<PublicUser>;
+  reply: { id: number; content: string };
+  post: { id: number };
+  mentioned_username: string;
+}
+export interface Echo { [field: string]: unknown }
+
+/** Frame type → what a handler receives first (`frame.data`, or the frame for top-level types). */
+export interface EventMap {
+  connection_established: ConnectionEstablished;
+  friend_request: FriendRequest;
+  friend_accepted: FriendAccepted;
+  new_message: NewMessage;
+  new_post: Post;
+  wall_post: WallPost;
+  post_comment: PostComment;
+  comment_reply: CommentReply;
+  echo: Echo;
+  error: ServerError;
+}
+
+export type EventType = keyof EventMap & string;
+export interface Frame<T extends string = string> { type: T; data?: unknown; [field: string]: unknown }
+export type Handler<T extends EventType> = (data: EventMap[T], frame: Frame<T>) => void;
+export type WildcardHandler = (data: unknown, frame: Frame) => void;
+export type Unsubscribe = () => void;
+
+export type State = 'idle' | 'connecting' | 'open' | 'closing' | 'backing_off' | 'closed';
+export type Reason =
+  | 'none' | 'connect_requested' | 'opened' | 'client_closed' | 'server_closed' | 'connection_lost'
+  | 'handshake_failed' | 'handshake_rejected' | 'auth_closed' | 'connect_timeout' | 'heartbeat_timeout'
+  | 'retry' | 'auth_failed' | 'gave_up' | 'offline' | 'resumed' | 'connection_refused';
+/** Why a token is requested: anything but 'initial' and 'reconnect' asks for a fresh one. */
+export type TokenReason = 'initial' | 'reconnect' | 'handshake_rejected' | 'handshake_failed' | 'auth_closed';
+export type ErrorCode =
+  | 'invalid_json' | 'not_object' | 'missing_type' | 'type_not_string' | 'frame_too_large' | 'too_deep'
+  | 'invalid_payload' | 'unknown_type' | 'outbox_overflow' | 'not_connected'
+  | 'binary_frame' | 'handler_threw' | 'token_provider_failed' | 'socket_error';
+
+export interface StateChange {
+  from: State;
+  to: State;
+  reason: Reason;
+  /** Retry number since the link was last stable (0 for the first attempt). */
+  attempt: number;
+  /** When backing off: the jittered delay before the next attempt. */
+  delayMs: number;
+  closeCode?: number;
+}
+
+export declare class RealtimeError extends Error {
+  readonly name: 'RealtimeError';
+  readonly code: ErrorCode;
+  /** The frame type, for frame errors. */
+  readonly type?: string;
+  readonly cause?: unknown;
+}
+
+export interface ClientEvents {
+  /** Every transition of the connection state machine. */
+  state: StateChange;
+  /** The socket is open (also a StateChange). */
+  open: StateChange;
+  /** A socket closed (the client may reconnect after it). */
+  close: { code: number; reason: string; wasClean: boolean };
+  /** The link came back after a gap: re-fetch over REST what may have been missed. */
+  resync: { downtimeMs: number };
+  /** Bad input, a throwing handler, an outbox overflow... The connection keeps working. */
+  error: RealtimeError;
+  /** Terminal: the session is no longer valid (also a StateChange to 'closed'). */
+  auth_failed: StateChange;
+}
+
+export type FieldKind = 'any' | 'string' | 'number' | 'object' | 'array' | 'boolean';
+export interface TypeSpec {
+  name: string;
+  /** Dotted paths (up to 4 levels, no arrays) the frame must carry, with their kind. */
+  required?: Record<string, FieldKind>;
+  /** Dotted path to a scalar that identifies the event for de-duplication. */
+  dedupeKey?: string;
+  /** With no key, de-duplicate identical frames. */
+  dedupeContent?: boolean;
+}
+
+export interface ReconnectOptions {
+  initialDelayMs?: number;    // 1000
+  maxDelayMs?: number;        // 10000
+  multiplier?: number;        // 2
+  jitter?: number;            // 1 (full jitter); 0 = the lockstep schedule
+  minDelayMs?: number;        // 100
+  maxAttempts?: number;       // 0 = unlimited
+  stableAfterMs?: number;     // 5000
+  connectTimeoutMs?: number;  // 10000
+  authFailureLimit?: number;  // 2
+}
+export interface HeartbeatOptions { intervalMs?: number; timeoutMs?: number; ping?: string }
+export interface DedupeOptions { capacity?: number; maxAgeMs?: number }
+export interface OutboxOptions { capacity?: number }
+export interface LimitOptions { maxFrameBytes?: number; maxDepth?: number }
+export interface Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+  error?(message: string): void;
+}
+
+export interface ClientOptions {
+  /** Full ws(s):// URL of the notification socket... */
+  url?: string;
+  /** ...or the http(s):// base of the backend; `path` ('/ws/notifications/') is appended. */
+  baseUrl?: string;
+  path?: string;
+  /** Called before every connect attempt. Return null (or throw) when there is no valid session. */
+  getToken?: (info: { reason: TokenReason; attempt: number }) => string | null | Promise<string | null>;
+  /** 'query' (?token=, what the live server reads) or 'subprotocol' (['numeneon.jwt', token]). */
+  auth?: 'query' | 'subprotocol';
+  /** WebSocket constructor; defaults to globalThis.WebSocket (in Node 20 pass `WebSocket` from 'ws'). */
+  WebSocket?: unknown;
+  reconnect?: ReconnectOptions;
+  heartbeat?: HeartbeatOptions;
+  dedupe?: DedupeOptions;
+  outbox?: OutboxOptions;
+  limits?: LimitOptions;
+  /** Defaults to console warnings/errors; null silences. Tokens are always redacted. */
+  logger?: Logger | null;
+  /** e.g. 'https://host/api/auth/me/': probed with the token when a handshake fails for unknown reasons. */
+  authProbeUrl?: string;
+  /** App frame types with their schema, registered at creation. */
+  types?: TypeSpec[];
+  fetch?: typeof fetch;
+}
+
+export interface Stats {
+  framesReceived: number;
+  framesDelivered: number;
+  duplicates: number;
+  unsubscribed: number;
+  rejected: number;
+  heartbeats: number;
+  bytesReceived: number;
+  framesSent: number;
+  bytesSent: number;
+  framesQueued: number;
+  framesDropped: number;
+  connects: number;
+  reconnects: number;
+  authRejections: number;
+  state: State;
+}
+
+export declare class RealtimeClient {
+  readonly state: State;
+  readonly isConnected: boolean;
+  connect(): void;
+  /** Closes and stays down until connect(). `code`: 1000 or 3000-4999. */
+  close(code?: number, reason?: string): void;
+  /** Closes and releases the Wasm memory. The client is unusable afterwards. */
+  dispose(): void;
+  subscribe<T extends EventType>(type: T, handler: Handler<T>): Unsubscribe;
+  subscribe(type: '*', handler: WildcardHandler): Unsubscribe;
+  once<T extends EventType>(type: T, handler: Handler<T>): Unsubscribe;
+  on<E extends keyof ClientEvents>(event: E, handler: (payload: ClientEvents[E]) => void): Unsubscribe;
+  registerType(spec: TypeSpec): number;
+  send(type: string, data?: unknown, options?: { volatile?: boolean }): 'sent' | 'queued' | 'dropped';
+  /** Marks an event id as seen (e.g. from a REST response); false if the frame was already delivered. */
+  claim<T extends EventType>(type: T, id: string | number): boolean;
+  stats(): Stats | null;
+  setOnline(online: boolean): void;
+  wake(): void;
+}
+
+export declare function createClient(options: ClientOptions): Promise<RealtimeClient>;
+/** The Wasm heap size and the number of live cores (each client owns one until dispose()). */
+export declare function diagnostics(): Promise<{ heapBytes: number; liveCores: number }>;
+export declare function redact(text: string, secrets?: string[]): string;
+export declare const STATES: readonly State[];
+export declare const REASONS: readonly Reason[];
+export declare const TOKEN_REASONS: readonly TokenReason[];

@@ -1,0 +1,54 @@
+// Types for @numeneon/realtime/react. Frame handlers are typed by EventMap (extend it by declaration
+// merging on '@numeneon/realtime' to add your own frame types).
+import type { ReactNode } from 'react';
+import type {
+  ClientEvents, ClientOptions, EventType, Handler, RealtimeClient, State, StateChange, Unsubscribe,
+  WildcardHandler,
+} from './index.js';
+
+export interface WebSocketProviderProps extends ClientOptions {
+  /** false (e.g. `!!user`): no client; turning it off closes with 1000 and stays down. Default true. */
+  enabled?: boolean;
+  children?: ReactNode;
+}
+
+/**
+ * Owns one client while `enabled`. The client is re-created only when a serializable option
+ * (url, baseUrl, path, auth, policies, types...) changes by value; getToken, WebSocket, logger and
+ * fetch may be new identities on every render. Nothing runs during server rendering.
+ */
+export declare function WebSocketProvider(props: WebSocketProviderProps): ReactNode;
+
+export interface Subscribe {
+  <T extends EventType>(type: T, handler: Handler<T>): Unsubscribe;
+  (type: '*', handler: WildcardHandler): Unsubscribe;
+}
+
+export interface WebSocketContextValue {
+  /** state === 'open' */
+  isConnected: boolean;
+  state: State;
+  /** Stable for the provider's lifetime; works before the client has loaded (it is queued). */
+  subscribe: Subscribe;
+  /** Client events, stable and queued like subscribe. */
+  on<E extends keyof ClientEvents>(event: E, handler: (payload: ClientEvents[E]) => void): Unsubscribe;
+  /** 'dropped' while no client exists. */
+  send: RealtimeClient['send'];
+  /** The live client, or null (loading, disabled, or during SSR). */
+  client: RealtimeClient | null;
+}
+
+/** A drop-in for NUMENEON's `useWebSocket()`: `{ isConnected, subscribe }` and more. */
+export declare function useWebSocket(): WebSocketContextValue;
+
+/** The latest state change ('idle' before the client exists, 'closed' after it is gone). */
+export declare function useConnectionState(): StateChange;
+
+/** Calls the latest handler for each frame of `type`; re-subscribes only when `type` changes. */
+export declare function useEvent<T extends EventType>(type: T, handler: Handler<T>): void;
+export declare function useEvent(type: '*', handler: WildcardHandler): void;
+
+/** Calls the latest handler for each client event ('resync', 'state', 'auth_failed', ...). */
+export declare function useClientEvent<E extends keyof ClientEvents>(
+  event: E, handler: (payload: ClientEvents[E]) => void,
+): void;
