@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# README command 2 (and .ci/run): set everything up, then run every test.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+step "C++ core: native"
+ctest --test-dir build/native --output-on-failure -j2 --timeout 120
+step "C++ core: AddressSanitizer + UndefinedBehaviorSanitizer"
+ctest --test-dir build/asan --output-on-failure -j2 --timeout 300
+step "C++ core: the same suite as Wasm under Node"
+ctest --test-dir build/wasm --output-on-failure --timeout 300
+step "Reference backend (pytest)"
+bash scripts/test-backend.sh
+step "JS package (node --test): SDK against a real ws server, hostile input, leaks, types, packaging, React"
+node --expose-gc --test --test-concurrency=1 js/test/
+step "End to end through the SDK against the reference backend (Django + Daphne, Redis)"
+node --test --test-concurrency=1 tests/e2e/
+step "Browser end to end (headless Chromium, example app)"
+node --test --test-concurrency=1 tests/browser/
