@@ -22,6 +22,7 @@ struct JsAction {
   int token_reason = 0;
   int attempt = 0;
   int close_code = 0;
+  double resume_from = 0;
   std::string payload;
 };
 
@@ -96,6 +97,7 @@ class Core {
     out.token_reason = static_cast<int>(a.token_reason);
     out.attempt = static_cast<int>(a.attempt);
     out.close_code = a.close_code;
+    out.resume_from = static_cast<double>(a.resume_from);
     out.payload = std::move(a.payload);
     return out;
   }
@@ -213,13 +215,14 @@ EMSCRIPTEN_KEEPALIVE unsigned char* nrt_buffer(size_t size) {
 }
 
 // Ingests the `len` bytes at the start of the buffer for the core at `handle`. The decision is packed:
-//   bits 0-2 verdict | bits 3-7 error code | bits 8-11 failing field | bits 12-31 route + 1.
+//   bits 0-2 verdict | bits 3-7 error code | bits 8-11 failing field | bit 12 events queued | bits 13-31 route + 1.
 EMSCRIPTEN_KEEPALIVE int32_t nrt_ingest(uintptr_t handle, double now, size_t len) {
   auto* m = reinterpret_cast<nrt::Manager*>(handle);
   nrt::Decision d = m->handle_frame(ms(now), std::string_view(reinterpret_cast<const char*>(g_buffer), len));
   uint32_t field = d.field == nrt::kNoPath ? 15u : d.field;
   return static_cast<int32_t>(static_cast<uint32_t>(d.verdict) | (static_cast<uint32_t>(d.error) << 3) |
-                              (field << 8) | (static_cast<uint32_t>(d.route + 1) << 12));
+                              (field << 8) | (static_cast<uint32_t>(d.events) << 12) |
+                              (static_cast<uint32_t>(d.route + 1) << 13));
 }
 
 }  // extern "C"
@@ -231,6 +234,7 @@ EMSCRIPTEN_BINDINGS(numeneon_realtime) {
       .field("tokenReason", &JsAction::token_reason)
       .field("attempt", &JsAction::attempt)
       .field("closeCode", &JsAction::close_code)
+      .field("resumeFrom", &JsAction::resume_from)
       .field("payload", &JsAction::payload);
   value_object<JsEvent>("Event")
       .field("kind", &JsEvent::kind)

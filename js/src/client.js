@@ -13,7 +13,7 @@ import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
 
 const OPTION_KEYS = new Set([
   'url', 'baseUrl', 'path', 'getToken', 'auth', 'WebSocket', 'reconnect', 'heartbeat', 'dedupe', 'outbox',
-  'limits', 'logger', 'authProbeUrl', 'types', 'fetch',
+  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume',
 ]);
 const CORE_SECTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits'];
 const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed']);
@@ -84,6 +84,10 @@ export function normalizeOptions(o) {
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (o.authProbeUrl != null && typeof fetchImpl !== 'function') bad('authProbeUrl needs fetch: pass { fetch }');
   const core = {};
+  if (o.resume != null) {
+    if (typeof o.resume !== 'boolean') bad('resume must be a boolean');
+    core.resume = o.resume;
+  }
   for (const section of CORE_SECTIONS) {
     if (o[section] == null) continue;
     if (typeof o[section] !== 'object' || Array.isArray(o[section])) bad(`${section} must be an object`);
@@ -352,7 +356,7 @@ export class RealtimeClient {
   #perform(a) {
     switch (a.kind) {
       case ActionKind.openSocket:
-        this.#open(TOKEN_REASONS[a.tokenReason], a.attempt);
+        this.#open(TOKEN_REASONS[a.tokenReason], a.attempt, a.resumeFrom);
         break;
       case ActionKind.closeSocket:
         this.#onCoreClose(a.closeCode, a.payload);
@@ -414,7 +418,7 @@ export class RealtimeClient {
 
   // ------------------------------------------------------------ socket
 
-  async #open(reason, attempt) {
+  async #open(reason, attempt, resumeFrom) {
     const gen = ++this.#socketGen;
     this.#pendingFailure = null;
     let token = null;
@@ -442,7 +446,7 @@ export class RealtimeClient {
       this.#lastToken = token;
       if (!this.#secrets.includes(token)) this.#secrets = [token, ...this.#secrets].slice(0, 4);
     }
-    const target = connectTarget(this.#opts.url, token, this.#opts.auth);
+    const target = connectTarget(this.#opts.url, token, this.#opts.auth, resumeFrom);
     this.#log.debug(`connecting to ${target.url} (attempt ${attempt}, token reason ${reason})`);
     let ws;
     try {
@@ -536,11 +540,12 @@ export class RealtimeClient {
     }
     const packed = this.#mod._nrt_ingest(this.#handle, t, len);
     const verdict = packed & 7;
+    if (packed & 0x1000) this.#pump();  // the frame settled something (a resumed re-open's resync)
     if (verdict === Verdict.deliver) {
-      this.#deliver((packed >>> 12) - 1, data);
+      this.#deliver((packed >>> 13) - 1, data);
     } else if (verdict === Verdict.rejected) {
       const code = ERROR_CODES[(packed >>> 3) & 31] ?? 'unknown';
-      const route = (packed >>> 12) - 1;
+      const route = (packed >>> 13) - 1;
       const type = route >= 0 ? core.routeName(route) : undefined;
       let message = `frame rejected: ${code}`;
       if (code === 'invalid_payload') {

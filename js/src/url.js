@@ -15,10 +15,12 @@ export function socketUrlFromBase(baseUrl, path = DEFAULT_PATH) {
 
 // The URL and subprotocols for one attempt. 'query' is what the live server reads (?token=);
 // 'subprotocol' keeps the token out of URLs and access logs (offered as ['numeneon.jwt', token]).
-export function connectTarget(url, token, auth) {
-  if (token == null || auth === 'none') return { url, protocols: undefined };
-  if (auth === 'subprotocol') return { url, protocols: ['numeneon.jwt', token] };
+// With the resume extension, `resumeFrom` > 0 asks the server to replay what came after that event id.
+export function connectTarget(url, token, auth, resumeFrom = 0) {
   const u = new URL(url);
+  if (resumeFrom > 0) u.searchParams.set('last_event_id', String(resumeFrom));
+  if (token == null) return { url: u.toString(), protocols: undefined };
+  if (auth === 'subprotocol') return { url: u.toString(), protocols: ['numeneon.jwt', token] };
   u.searchParams.set('token', token);
   return { url: u.toString(), protocols: undefined };
 }

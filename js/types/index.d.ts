@@ -155,6 +155,12 @@ export interface ClientOptions {
   logger?: Logger | null;
   /** e.g. 'https://host/api/auth/me/': probed with the token when a handshake fails for unknown reasons. */
   authProbeUrl?: string;
+  /**
+   * Opt-in protocol extension: track the server's top-level `event_id`, reconnect with
+   * `?last_event_id=`, and skip `resync` when connection_established says `"resume": "ok"`.
+   * Against a server without it everything works as without, and every gap is reported by `resync`.
+   */
+  resume?: boolean;
   /** App frame types with their schema, registered at creation. */
   types?: TypeSpec[];
   fetch?: typeof fetch;

@@ -96,8 +96,15 @@ ConfigResult config_from_json(std::string_view text) {
   if (root.is_null()) root = json::object();
   Config& c = res.config;
   std::string& e = res.error;
-  if (!(e = check_keys(root, "options", {"reconnect", "heartbeat", "dedupe", "outbox", "limits"})).empty()) return res;
+  if (!(e = check_keys(root, "options", {"reconnect", "heartbeat", "dedupe", "outbox", "limits", "resume"})).empty()) return res;
 
+  if (auto it = root.find("resume"); it != root.end()) {
+    if (!it->is_boolean()) {
+      e = std::string("resume must be a boolean, got ") + it->type_name();
+      return res;
+    }
+    c.resume = it->get<bool>();
+  }
   if (auto it = root.find("reconnect"); it != root.end()) {
     const json& o = *it;
     auto& r = c.reconnect;

@@ -18,7 +18,10 @@
 //  6. Offline pauses retries (no attempt is burnt); online or a wake-up retries at once.
 //  7. close() from connecting/open --> closing --> closed; from backing_off --> closed. Nothing reconnects
 //     after it until connect() is called again.
-//  8. Inputs that do not apply to the current state (a stale socket's events, a spurious timer) are no-ops.
+//  8. Resume (opt-in): with an event id seen, the next attempt asks the server to replay from it, and the
+//     re-open's `resync` waits for connection_established: "resume":"ok" means the replay covers the gap
+//     (no resync); anything else (a plain server, "gap") emits it.
+//  9. Inputs that do not apply to the current state (a stale socket's events, a spurious timer) are no-ops.
 #include "numeneon/realtime/manager.hpp"
 
 #include <algorithm>
@@ -64,8 +67,10 @@ Manager::Manager(Config config)
       ping_type_(ping_type_json(config_.heartbeat.ping)) {
   std::fill(std::begin(timers_), std::end(timers_), kNever);
   std::string unused;
+  if (config_.resume) router_.set_event_id_path("event_id");
   for (TypeSpec& spec : numeneon_types()) router_.add(std::move(spec), unused);
   echo_route_ = router_.find("echo");
+  established_route_ = router_.find("connection_established");
 }
 
 // ---------------------------------------------------------------- transitions
@@ -97,6 +102,7 @@ void Manager::start_attempt(int64_t now_ms, Reason reason) {
   a.kind = ActionKind::open_socket;
   a.token_reason = next_token_;
   a.attempt = attempt_;
+  a.resume_from = config_.resume ? last_event_id_ : 0;
   actions_.push_back(std::move(a));
 }
 
@@ -202,10 +208,12 @@ void Manager::handle_open(int64_t now_ms) {
   ++stats_.connects;
   next_token_ = TokenReason::reconnect;
   if (ever_opened_) {
-    Event e;
-    e.kind = EventKind::resync;
-    e.downtime_ms = now_ms - down_since_;
-    events_.push_back(std::move(e));
+    if (config_.resume && last_event_id_ > 0) {
+      resync_pending_ = true;
+      pending_downtime_ = now_ms - down_since_;
+    } else {
+      emit_resync(now_ms - down_since_);
+    }
   }
   ever_opened_ = true;
   heartbeat_.start(now_ms);
@@ -310,7 +318,8 @@ TypeResolver::Resolution Manager::resolve(std::string_view type) {
   resolved_route_ = router_.find(type);
   if (resolved_route_ < 0) return {!router_.wildcard(), nullptr};
   const Route& r = router_.route(resolved_route_);
-  bool wanted = r.subscribers || router_.wildcard() || (resolved_route_ == echo_route_ && heartbeat_.awaiting_echo());
+  bool wanted = r.subscribers || router_.wildcard() || (resolved_route_ == echo_route_ && heartbeat_.awaiting_echo()) ||
+                (resolved_route_ == established_route_ && resync_pending_);
   return {!wanted, &r.paths};
 }
 
@@ -347,6 +356,25 @@ Decision Manager::handle_frame(int64_t now_ms, std::string_view frame) {
   if (d.route >= 0) {
     const Route& r = router_.route(d.route);
     if (!scan.captures_complete) scanner_.scan(frame, config_.limits.max_depth, *this, scan, &r.paths);
+    if (r.event_id_path != kNoPath) {
+      const Capture& c = scan.captures[r.event_id_path];
+      int64_t id = 0;
+      for (size_t k = 0; c.kind == ValueKind::number && k < c.length && k < 18; ++k) {
+        char ch = frame[c.offset + k];
+        if (ch < '0' || ch > '9') break;
+        id = id * 10 + (ch - '0');
+      }
+      last_event_id_ = std::max(last_event_id_, id);
+    }
+    if (resync_pending_) {
+      settle_resync(r, scan, frame);
+      d.events = true;
+      if (d.route == established_route_ && !r.subscribers && !router_.wildcard()) {
+        ++stats_.unsubscribed;
+        d.verdict = Verdict::unsubscribed;
+        return d;
+      }
+    }
     if (r.probe_path != kNoPath && d.route == echo_route_) {
       const Capture& c = scan.captures[r.probe_path];
       if (c.kind == ValueKind::string && frame.substr(c.offset, c.length) == ping_type_ && heartbeat_.take_echo()) {
@@ -426,6 +454,25 @@ void Manager::request_close(uint16_t code, std::string reason) {
   a.close_code = code;
   a.payload = std::move(reason);
   actions_.push_back(std::move(a));
+}
+
+void Manager::emit_resync(int64_t downtime_ms) {
+  Event e;
+  e.kind = EventKind::resync;
+  e.downtime_ms = downtime_ms;
+  events_.push_back(std::move(e));
+}
+
+// The first frame after a resumed re-open decides: connection_established with "resume":"ok" means the
+// server replays what was missed; any other answer (or another frame first) means it did not.
+void Manager::settle_resync(const Route& route, const ScanResult& scan, std::string_view frame) {
+  resync_pending_ = false;
+  bool confirmed = false;
+  if (&route == &router_.route(established_route_) && route.probe_path != kNoPath) {
+    const Capture& c = scan.captures[route.probe_path];
+    confirmed = c.kind == ValueKind::string && frame.substr(c.offset, c.length) == "\"ok\"";
+  }
+  if (!confirmed) emit_resync(pending_downtime_);
 }
 
 void Manager::emit_error(ErrorCode code, std::string detail) {

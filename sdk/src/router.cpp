@@ -30,9 +30,10 @@ int32_t Router::add(TypeSpec spec, std::string& error) {
     error = "a type name must be 1 to 128 characters and not '*'";
     return -1;
   }
-  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (spec.probe.empty() ? 0 : 1);
+  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (spec.probe.empty() ? 0 : 1) +
+                      (event_id_path_.empty() ? 0 : 1);
   if (path_count > kMaxPaths) {
-    error = "type '" + spec.name + "' declares more than 8 paths (required fields + dedupe key)";
+    error = "type '" + spec.name + "' declares too many paths (at most 8, with the dedupe key and internal ones)";
     return -1;
   }
   auto route = std::make_unique<Route>();
@@ -62,6 +63,10 @@ int32_t Router::add(TypeSpec spec, std::string& error) {
   if (!spec.probe.empty()) {
     if (!add_path(spec.probe)) return -1;
     route->probe_path = static_cast<uint8_t>(depths.size() - 1);
+  }
+  if (!event_id_path_.empty()) {
+    if (!add_path(event_id_path_)) return -1;
+    route->event_id_path = static_cast<uint8_t>(depths.size() - 1);
   }
   route->components = std::move(all_parts);
   route->paths.count = static_cast<uint8_t>(depths.size());
@@ -118,7 +123,7 @@ void Router::rehash() {
 std::vector<TypeSpec> numeneon_types() {
   using K = FieldKind;
   return {
-      {"connection_established", {{"user_id", K::any}}, "", false, ""},
+      {"connection_established", {{"user_id", K::any}}, "", false, "resume"},
       {"friend_request", {{"data.request_id", K::number}, {"data.from_user", K::object}}, "data.request_id", false, ""},
       {"friend_accepted", {{"data.friend", K::object}}, "data.friend.id", false, ""},
       {"new_message",

@@ -64,6 +64,7 @@ TEST(Config, EveryBadValueNamesTheFieldAndTheProblem) {
       {R"({"limits":{"maxFrameBytes":1e12}})", "limits.maxFrameBytes must be between 64 and"},
       {R"({"outbox":[]})", "outbox must be an object"},
       {R"({"colour":1})", "unknown option options.colour"},
+      {R"({"resume":"yes"})", "resume must be a boolean, got string"},
       {R"([1,2])", "options must be an object"},
       {R"({"reconnect":)", "options are not valid JSON"},
   };

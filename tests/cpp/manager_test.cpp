@@ -617,6 +617,71 @@ TEST(Manager, SteadyStateIngestAllocatesNothing) {
   EXPECT_EQ(g_allocations, before);
 }
 
+// ---------------------------------------------------------------- resume extension
+
+std::string with_event_id(int id, int event_id) {
+  return R"({"type":"new_message","data":{"id":)" + std::to_string(id) +
+         R"(,"sender":{"id":2,"username":"a"},"content":"x","created_at":"t"},"event_id":)" + std::to_string(event_id) + "}";
+}
+
+TEST(Manager, ResumeAsksForAReplayFromTheLastEventIdAndSkipsResyncWhenTheServerConfirms) {
+  Config c = quiet();
+  c.resume = true;
+  FakeHost h(c);
+  subscribe(h, "new_message");
+  h.connect();
+  EXPECT_EQ(h.last_open().resume_from, 0);
+  h.open();
+  h.frame(R"({"type":"connection_established","message":"hi","user_id":1,"resume":"none","last_event_id":0})");
+  EXPECT_EQ(h.frame(with_event_id(1, 7)).verdict, Verdict::deliver);
+  EXPECT_EQ(h.frame(with_event_id(2, 9)).verdict, Verdict::deliver);
+  EXPECT_EQ(h.core.last_event_id(), 9);
+  h.server_close(1006);
+  h.advance(1000);
+  EXPECT_EQ(h.last_open().resume_from, 9);
+  h.open();
+  EXPECT_TRUE(h.of_kind(EventKind::resync).empty()) << "waits for the server's answer";
+  Decision d = h.frame(R"({"type":"connection_established","message":"hi","user_id":1,"resume":"ok"})");
+  EXPECT_TRUE(d.events);
+  EXPECT_TRUE(h.of_kind(EventKind::resync).empty());
+  // The replay overlaps what was delivered before the drop: the dedupe window removes it.
+  EXPECT_EQ(h.frame(with_event_id(2, 9)).verdict, Verdict::duplicate);
+  EXPECT_EQ(h.frame(with_event_id(3, 10)).verdict, Verdict::deliver);
+}
+
+TEST(Manager, ResumeAgainstAPlainServerOrAGapStillResyncs) {
+  for (const char* established : {R"({"type":"connection_established","message":"hi","user_id":1})",
+                                  R"({"type":"connection_established","message":"hi","user_id":1,"resume":"gap"})"}) {
+    Config c = quiet();
+    c.resume = true;
+    FakeHost h(c);
+    subscribe(h, "new_message");
+    h.connect();
+    h.open();
+    h.frame(with_event_id(1, 3));
+    h.server_close(1006);
+    h.advance(1000);
+    h.now += 5;
+    h.open();
+    h.frame(established);
+    auto resync = h.of_kind(EventKind::resync);
+    ASSERT_EQ(resync.size(), 1u) << established;
+    EXPECT_GE(resync[0].downtime_ms, 5);
+  }
+}
+
+TEST(Manager, WithoutResumeNoEventIdIsTrackedOrSent) {
+  FakeHost h(quiet());
+  subscribe(h, "new_message");
+  h.connect();
+  h.open();
+  h.frame(with_event_id(1, 3));
+  EXPECT_EQ(h.core.last_event_id(), 0);
+  h.server_close(1006);
+  h.advance(1000);
+  EXPECT_EQ(h.last_open().resume_from, 0);
+}
+
 // ---------------------------------------------------------------- outbox
 
 TEST(Manager, OutboxQueuesWhileDownAndFlushesInOrderOnOpen) {

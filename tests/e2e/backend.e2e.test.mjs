@@ -198,3 +198,52 @@ describe('two Daphne workers sharing Redis', () => {
     }
   });
 });
+
+describe('resume extension (opt-in on both sides)', () => {
+  async function scenario(env) {
+    const backend = await startBackend({ env });
+    const api = new Api(backend.baseUrl);
+    const alice = await api.createUser('alice');
+    const bob = await signIn(api, backend.baseUrl, await api.createUser('bob'), { resume: true });
+    const got = [];
+    const resyncs = [];
+    bob.client.subscribe('new_message', (d) => got.push(d.content));
+    bob.client.on('resync', (r) => resyncs.push(r));
+    try {
+      let opened = once(bob.client, 'open');
+      bob.client.connect();
+      await opened;
+      const first = nextEvent(bob.client, 'new_message');
+      await api.sendMessage(alice.access, bob.user.id, 'before');
+      await first;
+      const closed = nextState(bob.client, 'closed');
+      bob.client.close();
+      await closed;
+      await api.sendMessage(alice.access, bob.user.id, 'while away 1');
+      await api.sendMessage(alice.access, bob.user.id, 'while away 2');
+      opened = once(bob.client, 'open');
+      bob.client.connect();
+      await opened;
+      const live = nextEvent(bob.client, 'new_message', (d) => d.content === 'after');
+      await api.sendMessage(alice.access, bob.user.id, 'after');
+      await live;
+      return { got, resyncs, stats: bob.client.stats() };
+    } finally {
+      bob.client.dispose();
+      await backend.stop();
+    }
+  }
+
+  test('against a server with it: what was sent while away is replayed, in order, once, with no resync', async () => {
+    const { got, resyncs, stats } = await scenario({ NUMENEON_RESUME: '1' });
+    assert.deepEqual(got, ['before', 'while away 1', 'while away 2', 'after']);
+    assert.equal(resyncs.length, 0);
+    assert.equal(stats.duplicates, 0);
+  });
+
+  test('against the plain protocol: nothing is replayed and the gap is reported by resync', async () => {
+    const { got, resyncs } = await scenario({});
+    assert.deepEqual(got, ['before', 'after']);
+    assert.equal(resyncs.length, 1);
+  });
+});

@@ -83,6 +83,14 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
+# Opt-in protocol extension (the live server has none of it): every pushed frame carries a per-user
+# increasing top-level "event_id"; a client reconnecting with ?last_event_id=N gets what it missed replayed.
+RESUME = {
+    "ENABLED": _env_flag("NUMENEON_RESUME"),
+    "HISTORY_SIZE": int(os.environ.get("RESUME_HISTORY_SIZE", "1000")),
+    "HISTORY_AGE_S": float(os.environ.get("RESUME_HISTORY_AGE_S", "600")),
+}
+
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CHANNEL_LAYERS = {

@@ -59,3 +59,23 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class PushCounter(models.Model):
+    """Resume extension: the last event id given to a user's frames (per-user, increasing by one)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True)
+    last_seq = models.BigIntegerField(default=0)
+
+
+class PushEvent(models.Model):
+    """Resume extension: a user's recent frames, bounded by count and age, kept for replay."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_events")
+    seq = models.BigIntegerField()
+    frame = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["user", "seq"], name="unique_push_seq")]

@@ -36,6 +36,9 @@ struct Limits {
 };
 
 struct Config {
+  // Opt-in protocol extension: track the server's top-level "event_id", ask for a replay from the last
+  // one on reconnect, and skip `resync` when the server confirms it ("resume":"ok" in connection_established).
+  bool resume = false;
   ReconnectPolicy reconnect;
   HeartbeatPolicy heartbeat;
   DedupePolicy dedupe;
@@ -48,7 +51,7 @@ std::string validate(const Config& config);
 
 // Builds a config from a JSON object whose keys mirror the JS options (camelCase, nested by policy):
 //   {"reconnect": {"initialDelayMs": 500, ...}, "heartbeat": {...}, "dedupe": {...},
-//    "outbox": {"capacity": 100}, "limits": {"maxFrameBytes": ..., "maxDepth": ...}}
+//    "outbox": {"capacity": 100}, "limits": {"maxFrameBytes": ..., "maxDepth": ...}, "resume": false}
 // Missing keys keep their defaults. Unknown keys, wrong types and out-of-range values are errors.
 struct ConfigResult {
   Config config;

@@ -28,6 +28,7 @@ struct Action {
   ActionKind kind = ActionKind::open_socket;
   TokenReason token_reason = TokenReason::initial;  // open_socket
   uint32_t attempt = 0;                             // open_socket: 0 for the first, then retry number
+  int64_t resume_from = 0;                          // open_socket with resume on: the last event id seen (0: none)
   uint16_t close_code = 0;                          // close_socket
   std::string payload;                              // send_frame: the text; close_socket: the reason
 };
@@ -51,6 +52,7 @@ struct Decision {
   ErrorCode error = ErrorCode::none;  // when rejected
   int32_t route = -1;                 // deliver: which type's subscribers; -1 = an unregistered type (wildcard)
   uint8_t field = kNoPath;            // rejected as invalid_payload: index of the failing required field
+  bool events = false;                // the frame queued events (e.g. a resync): poll them
 };
 
 class Manager : private TypeResolver {
@@ -93,6 +95,7 @@ class Manager : private TypeResolver {
   bool claim(int32_t route, std::string_view key_json, int64_t now_ms);
 
   State state() const { return state_; }
+  int64_t last_event_id() const { return last_event_id_; }
   const Config& config() const { return config_; }
   Stats stats() const;
 
@@ -109,6 +112,8 @@ class Manager : private TypeResolver {
   void finish(int64_t now_ms, Reason reason, uint16_t close_code = 0);
   void request_close(uint16_t code, std::string reason);
   void emit_error(ErrorCode code, std::string detail);
+  void emit_resync(int64_t downtime_ms);
+  void settle_resync(const Route& route, const ScanResult& scan, std::string_view frame);
   bool socket_exists() const { return state_ == State::connecting || state_ == State::open; }
 
   Config config_;
@@ -130,6 +135,10 @@ class Manager : private TypeResolver {
   bool ever_opened_ = false;
   int64_t down_since_ = 0;
   int32_t echo_route_ = -1;
+  int32_t established_route_ = -1;
+  int64_t last_event_id_ = 0;       // resume: the highest top-level event_id seen
+  bool resync_pending_ = false;     // resume: re-opened; connection_established says whether replay covers the gap
+  int64_t pending_downtime_ = 0;
   int32_t resolved_route_ = -1;  // set by resolve() during a scan
   std::string ping_type_;        // JSON text of the ping's type, matched against echo's data.type
   Stats stats_;

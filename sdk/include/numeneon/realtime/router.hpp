@@ -23,7 +23,8 @@ struct TypeSpec {
   std::vector<FieldSpec> required; // a frame without these is rejected as invalid_payload
   std::string dedupe_key;          // dotted path to a scalar identifying the event; empty = none
   bool dedupe_content = false;     // with no key (or the key absent), de-duplicate on the whole frame
-  std::string probe;               // a path captured but not required (the heartbeat reads echo's data.type)
+  std::string probe;               // a path captured but not required (echo's data.type for the heartbeat,
+                                   // connection_established's resume verdict)
 };
 
 constexpr uint8_t kNoPath = 0xFF;
@@ -31,9 +32,10 @@ constexpr uint8_t kNoPath = 0xFF;
 struct Route {
   TypeSpec spec;
   std::vector<std::string> components;  // owns the strings `paths` points into
-  PathSet paths;                        // required fields first, then the dedupe key, then the probe
+  PathSet paths;                        // required fields, the dedupe key, the probe, the event id
   uint8_t dedupe_path = kNoPath;
   uint8_t probe_path = kNoPath;
+  uint8_t event_id_path = kNoPath;
   uint32_t subscribers = 0;
 };
 
@@ -52,6 +54,8 @@ class Router {
   void add_subscriber(int32_t id) { ++routes_[static_cast<size_t>(id)]->subscribers; }
   void remove_subscriber(int32_t id);
   void set_wildcard(bool on) { wildcard_ = on; }
+  // A top-level path every type is scanned for (the resume extension's "event_id"); set before add().
+  void set_event_id_path(std::string path) { event_id_path_ = std::move(path); }
   bool wildcard() const { return wildcard_; }
 
  private:
@@ -60,6 +64,7 @@ class Router {
   std::vector<std::unique_ptr<Route>> routes_;  // stable addresses: PathSet views into each Route
   std::vector<int32_t> slots_;                  // open addressing over names; -1 = empty
   bool wildcard_ = false;
+  std::string event_id_path_;
 };
 
 // The frame types of the NUMENEON protocol (../shared/PROTOCOL.md), with their required fields and

@@ -1,0 +1,81 @@
+"""The opt-in resume extension: event ids, replay after a reconnect, gap detection, no repeats."""
+import pytest
+from asgiref.sync import sync_to_async
+
+from .conftest import Socket, call, token_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest.fixture
+def resume(settings):
+    settings.RESUME = {"ENABLED": True, "HISTORY_SIZE": 3, "HISTORY_AGE_S": 600}
+
+
+async def connect(user, last_event_id=None):
+    tok = await sync_to_async(token_for)(user)
+    query = f"?token={tok}" + (f"&last_event_id={last_event_id}" if last_event_id is not None else "")
+    s = Socket(f"/ws/notifications/{query}")
+    connected, _ = await s.connect()
+    assert connected
+    return s, await s.recv()
+
+
+async def message(sender, receiver, content):
+    r = await call("post", sender, "/api/messages/", {"receiver_id": receiver.id, "content": content})
+    assert r.status_code == 201
+
+
+async def test_frames_carry_increasing_event_ids(users, resume):
+    alice, bob = users["alice"], users["bob"]
+    s, hello = await connect(bob)
+    assert hello["resume"] == "none" and hello["last_event_id"] == 0
+    await message(alice, bob, "one")
+    await message(alice, bob, "two")
+    first, second = await s.recv(), await s.recv()
+    assert (first["event_id"], second["event_id"]) == (1, 2)
+    assert first["type"] == "new_message" and first["data"]["content"] == "one"
+    await s.close()
+
+
+async def test_reconnect_replays_what_was_missed_then_live_frames(users, resume):
+    alice, bob = users["alice"], users["bob"]
+    s, _ = await connect(bob)
+    await message(alice, bob, "seen")
+    seen = await s.recv()
+    await s.close()
+    await message(alice, bob, "missed 1")
+    await message(alice, bob, "missed 2")
+    s, hello = await connect(bob, last_event_id=seen["event_id"])
+    assert hello["resume"] == "ok"
+    replayed = [await s.recv(), await s.recv()]
+    assert [f["data"]["content"] for f in replayed] == ["missed 1", "missed 2"]
+    await message(alice, bob, "live")
+    live = await s.recv()
+    assert live["data"]["content"] == "live" and live["event_id"] == replayed[-1]["event_id"] + 1
+    assert await s.nothing()
+    await s.close()
+
+
+async def test_a_gap_older_than_the_history_is_reported(users, resume):
+    alice, bob = users["alice"], users["bob"]
+    for i in range(5):  # history keeps 3
+        await message(alice, bob, f"m{i}")
+    s, hello = await connect(bob, last_event_id=1)
+    assert hello["resume"] == "gap"
+    assert await s.nothing()
+    await s.close()
+    s, hello = await connect(bob, last_event_id=5)
+    assert hello["resume"] == "ok"
+    assert await s.nothing()
+    await s.close()
+
+
+async def test_without_the_extension_frames_are_exactly_the_live_protocol(users):
+    alice, bob = users["alice"], users["bob"]
+    s, hello = await connect(bob, last_event_id=3)
+    assert set(hello) == {"type", "message", "user_id"}
+    await message(alice, bob, "plain")
+    frame = await s.recv()
+    assert "event_id" not in frame
+    await s.close()
