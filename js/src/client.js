@@ -211,7 +211,7 @@ export class RealtimeClient {
     this.#disposed = true;
     this.#unbindEnvironment?.();
     this.#clearTimer();
-    this.#abandonSocket(1000, 'disposed');
+    this.#abandonSocket(1000, 'disposed', false);  // let the close() above finish its handshake
     this.#listeners.clear();
     this.#routes.clear();
     this.#wildcard.clear();
@@ -506,14 +506,16 @@ export class RealtimeClient {
       }
       return;
     }
-    this.#abandonSocket(code, reason);
+    this.#abandonSocket(code, reason, true);
   }
 
-  #abandonSocket(code, reason) {
+  // Forgets the socket (its later events are stale). `abort`: drop it at once (a dead or hung link)
+  // rather than close it politely.
+  #abandonSocket(code, reason, abort) {
     this.#socketGen++;
     const ws = this.#socket;
     this.#socket = null;
-    if (ws) this.#shutdown(ws, code, reason, true);
+    if (ws) this.#shutdown(ws, code, reason, abort);
   }
 
   #shutdown(ws, code, reason, abort = false) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer } from '../src/testing/server.js';
-import { collectErrors, fast, frame, makeClient, next, state } from './helpers.js';
+import { BrowserLikeWebSocket, collectErrors, fast, frame, makeClient, next, state } from './helpers.js';
 
 const message = (id, content = 'hi') => ({ id, sender: { id: 2, username: 'alice' }, content, created_at: '2026-11-25T21:22:20Z' });
 
@@ -183,6 +183,18 @@ describe('reconnect and de-duplication', () => {
     client.dispose();
   });
 
+  test('dispose() right after close() still closes with 1000 (not an abort)', async () => {
+    const client = await makeClient(server);
+    const conn = server.nextConnection();
+    client.connect();
+    await state(client, 'open');
+    const { ws } = await conn;
+    const closed = new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+    client.close(1000);
+    client.dispose();
+    assert.equal(await closed, 1000);
+  });
+
   test('close() and dispose() during a handshake leave no unhandled error', async () => {
     const unhandled = [];
     const onError = (e) => unhandled.push(e);
@@ -267,6 +279,44 @@ describe('auth', () => {
     assert.ok(r.downtimeMs > 0);
     assert.equal(client.state, 'open');
     assert.equal(client.stats().authRejections, 0);
+    client.dispose();
+    await server.stop();
+  });
+
+  test('browser-like 1006s: a probe answering 401 ends the session within the limit', async () => {
+    const server = await startTestServer({ authenticate: (t) => (t === 'good' ? { id: 1, username: 'u' } : null) });
+    const reasons = [];
+    const client = await makeClient(server, {
+      WebSocket: BrowserLikeWebSocket,
+      authProbeUrl: `${server.baseUrl}/api/auth/me/`,
+      getToken: ({ reason }) => { reasons.push(reason); return 'revoked'; },
+      // The probe runs during the backoff delay; a realistic delay lets it answer before the retry.
+      reconnect: { initialDelayMs: 1000, minDelayMs: 1000, jitter: 0 },
+    });
+    const failed = next(client, 'auth_failed');
+    client.connect();
+    await failed;
+    assert.equal(server.handshakes, 2);
+    assert.equal(server.probes, 2);
+    assert.deepEqual(reasons, ['initial', 'handshake_rejected']);
+    client.dispose();
+    await server.stop();
+  });
+
+  test('browser-like 1006s with no probe or a server that is down never end the session', async () => {
+    const server = await startTestServer();
+    server.rejectHandshakes(403);  // rejected, but the client cannot see why
+    const client = await makeClient(server, { WebSocket: BrowserLikeWebSocket, authProbeUrl: 'http://127.0.0.1:9/api/auth/me/' });
+    let authFailed = false;
+    client.on('auth_failed', () => { authFailed = true; });
+    const tokenReasons = [];
+    client.on('state', (s) => s.to === 'backing_off' && tokenReasons.push(s.reason));
+    client.connect();
+    while (tokenReasons.length < 6) await next(client, 'state', (s) => s.to === 'backing_off');
+    assert.equal(authFailed, false);
+    assert.ok(tokenReasons.every((r) => r === 'handshake_failed'), tokenReasons.join());
+    server.rejectHandshakes(0);
+    await state(client, 'open');
     client.dispose();
     await server.stop();
   });

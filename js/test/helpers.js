@@ -49,3 +49,12 @@ export function collectErrors(client) {
   client.on('error', (e) => errors.push(e));
   return errors;
 }
+
+// What a browser reports: a failed handshake is an 'error' with no detail and a 1006 close, whether
+// the server answered 403 or is not there at all.
+export class BrowserLikeWebSocket extends WebSocket {
+  addEventListener(type, listener, options) {
+    if (type !== 'error') return super.addEventListener(type, listener, options);
+    return super.addEventListener('error', () => listener({ type: 'error' }), options);
+  }
+}

@@ -12,6 +12,8 @@ export interface TestServer {
   /** Upgrade requests seen, accepted or not. */
   readonly handshakes: number;
   readonly rejected: number;
+  /** Requests to GET /api/auth/me/ (the auth probe target: 200 or 401 for the Bearer token). */
+  readonly probes: number;
   /** Every JSON frame clients sent. */
   readonly received: unknown[];
   on(event: 'connection' | 'frame', fn: (...args: unknown[]) => void): () => void;

@@ -1,6 +1,7 @@
 // A local server that speaks the NUMENEON protocol (../../../shared/PROTOCOL.md) for headless tests:
 // token from ?token= or the 'numeneon.jwt' subprotocol, HTTP 403 on a bad token (what Daphne does),
-// connection_established on connect, echo for any JSON frame, error for invalid JSON, 1011 on binary.
+// connection_established on connect, echo for any JSON frame, error for invalid JSON, 1011 on binary,
+// and GET /api/auth/me/ (200 or 401 for the Bearer token) as an auth probe target.
 import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -18,7 +19,7 @@ export async function startTestServer({
     handleProtocols: (protocols) => (protocols.has('numeneon.jwt') ? 'numeneon.jwt' : false),
   });
   const sockets = new Set();
-  const state = { handshakes: 0, rejected: 0, rejectStatus: 0, echo: true, received: [] };
+  const state = { handshakes: 0, rejected: 0, probes: 0, rejectStatus: 0, echo: true, received: [] };
   let httpServer = null;
   let boundPort = port;
 
@@ -62,7 +63,13 @@ export async function startTestServer({
   }
 
   async function listen() {
-    httpServer = http.createServer((req, res) => res.writeHead(404).end());
+    httpServer = http.createServer((req, res) => {
+      if (new URL(req.url, 'http://localhost').pathname !== '/api/auth/me/') return res.writeHead(404).end();
+      state.probes++;
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+      const user = authenticate(token);
+      res.writeHead(user ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify(user ?? { detail: 'unauthorized' }));
+    });
     httpServer.on('upgrade', onUpgrade);
     httpServer.listen(boundPort, host);
     await once(httpServer, 'listening');
@@ -81,6 +88,7 @@ export async function startTestServer({
     get connections() { return [...sockets]; },
     get handshakes() { return state.handshakes; },
     get rejected() { return state.rejected; },
+    get probes() { return state.probes; },
     get received() { return state.received; },
     on: (event, fn) => (events.on(event, fn), () => events.off(event, fn)),
     // Resolves with the next accepted connection.
