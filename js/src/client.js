@@ -144,7 +144,12 @@ export function createClientFactory(loadModule) {
     if (problem) bad(problem);
     if (!buffers.has(mod)) buffers.set(mod, new IngestBuffer(mod));
     const client = new RealtimeClient(mod, opts);
-    for (const spec of opts.types) client.registerType(spec);
+    try {
+      for (const spec of opts.types) client.registerType(spec);
+    } catch (err) {
+      client.dispose();  // a type the core refuses: do not leak the core that was just made
+      throw err;
+    }
     return client;
   };
 }

@@ -66,6 +66,8 @@ describe('bad options', () => {
     [{ ...base, retries: 3 }, /unknown option 'retries'/],
     [{ ...base, types: [{ name: 'x', required: { 'data.id': 'int' } }] }, /required\['data\.id'\] must be one of/],
     [{ ...base, authProbeUrl: 'ftp://x' }, /authProbeUrl must be an http\(s\):\/\/ URL/],
+    [{ ...base, types: [{ name: 'x', dedupeKey: 'a.b.c.d.e' }] }, /registerType: .*a\.b\.c\.d\.e/],
+    [{ ...base, resume: 'yes' }, /resume must be a boolean/],
     [null, /options must be an object/],
   ];
   for (const [options, pattern] of cases) {
