@@ -20,3 +20,5 @@ step "End to end through the SDK against the reference backend (Django + Daphne,
 node --test --test-concurrency=1 tests/e2e/
 step "Browser end to end (headless Chromium, example app)"
 node --test --test-concurrency=1 tests/browser/
+step "Benchmarks, smoke run (tiny counts: they must keep working; numbers come from bench/run.sh)"
+bash bench/run.sh --smoke
