@@ -20,5 +20,9 @@ step "End to end through the SDK against the reference backend (Django + Daphne,
 node --test --test-concurrency=1 tests/e2e/
 step "Browser end to end (headless Chromium, example app)"
 node --test --test-concurrency=1 tests/browser/
+step "Fuzzing, short run (libFuzzer + ASan + UBSan; the long run is scripts/fuzz.sh --long)"
+bash scripts/fuzz.sh 20
+step "Fault injection through a cutting/stalling proxy, short run (long: scripts/chaos.sh --long)"
+bash scripts/chaos.sh
 step "Benchmarks, smoke run (tiny counts: they must keep working; numbers come from bench/run.sh)"
 bash bench/run.sh --smoke

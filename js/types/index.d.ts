@@ -113,7 +113,7 @@ export interface TypeSpec {
 }
 
 export interface ReconnectOptions {
-  initialDelayMs?: number;    // 1000
+  initialDelayMs?: number;    // 2500
   maxDelayMs?: number;        // 10000
   multiplier?: number;        // 2
   jitter?: number;            // 1 (full jitter); 0 = the lockstep schedule

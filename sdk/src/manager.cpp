@@ -2,6 +2,7 @@
 //
 // Rules it enforces:
 //  1. idle/closed --connect()--> connecting. The host is asked for a token (with a reason) and a socket.
+//     connect() while closing starts a new attempt at once (the old socket's events are the host's to drop).
 //  2. connecting --open--> open. After an earlier open, a `resync` event carries the downtime (the server
 //     replays nothing). The outbox is flushed in order; the heartbeat and the stability timer start.
 //  3. Any failure (close after open, pre-open failure, connect timeout, heartbeat timeout) --> backing_off

@@ -8,7 +8,7 @@ namespace {
 TEST(Config, DefaultsAreValidAndDocumented) {
   Config c;
   EXPECT_EQ(validate(c), "");
-  EXPECT_EQ(c.reconnect.initial_delay_ms, 1000u);
+  EXPECT_EQ(c.reconnect.initial_delay_ms, 2500u);
   EXPECT_EQ(c.reconnect.max_delay_ms, 10000u);
   EXPECT_EQ(c.reconnect.max_attempts, 0u);
   EXPECT_EQ(c.reconnect.stable_after_ms, 5000u);

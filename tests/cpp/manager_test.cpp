@@ -28,9 +28,10 @@ namespace {
 using testing::FakeHost;
 using testing::new_message;
 
-Config quiet() {  // no heartbeat, so only the timers under test fire
+Config quiet() {  // no heartbeat, so only the timers under test fire; the seed's 1 s first delay
   Config c;
   c.heartbeat.interval_ms = 0;
+  c.reconnect.initial_delay_ms = 1000;
   return c;
 }
 
@@ -233,7 +234,7 @@ TEST(Manager, JitteredDelaysFollowTheDraw) {
     h->server_close(1006);
   }
   EXPECT_EQ(lo.last_transition().delay_ms, 1000u);
-  EXPECT_EQ(hi.last_transition().delay_ms, 100u);
+  EXPECT_EQ(hi.last_transition().delay_ms, 190u);  // 1000 - (1000 - 100) * 0.9
 }
 
 TEST(Manager, OfflinePausesRetriesAndOnlineRetriesAtOnce) {
@@ -335,6 +336,9 @@ TEST(Manager, AServerDownForMinutesNeverEndsTheSessionAndReconnectsWhenBack) {
   while (h.now < 10 * 60 * 1000) {
     h.advance_to(h.core.next_deadline());
     ASSERT_EQ(h.core.state(), State::connecting);
+    if (attempts > 0) {  // after a 1006 of unknown cause the token may be stale: ask for a fresh one
+      ASSERT_EQ(h.last_open().token_reason, attempts % 2 ? TokenReason::reconnect : TokenReason::handshake_failed);
+    }
     if (attempts++ % 2) h.handshake_unknown();  // a browser's 1006: could be a 403, could be a dead server
     else h.refused();
     ASSERT_EQ(h.core.state(), State::backing_off);
@@ -342,7 +346,6 @@ TEST(Manager, AServerDownForMinutesNeverEndsTheSessionAndReconnectsWhenBack) {
   }
   EXPECT_GT(attempts, 55);  // ~10 min at <= 10 s apart
   EXPECT_EQ(h.core.stats().auth_rejections, 0u);
-  EXPECT_EQ(h.last_open().token_reason, TokenReason::handshake_failed);
   EXPECT_GT(h.count(ActionKind::probe_auth), 0u);
   h.advance_to(h.core.next_deadline());
   h.open();

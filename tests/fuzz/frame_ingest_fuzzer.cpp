@@ -125,8 +125,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         "exactly one verdict counter moves");
 
   // Differential check against nlohmann (skipped where the two legitimately differ: invalid UTF-8,
-  // which the scanner does not re-validate, and absurd nesting, to keep the reference parser cheap).
-  if (frame.size() <= config.limits.max_frame_bytes && valid_utf8(frame) && count_brackets(frame) < 512) {
+  // which the scanner does not re-validate; a NUL byte, which nlohmann takes as the end of input
+  // where JSON allows none; and absurd nesting, to keep the reference parser cheap).
+  if (frame.size() <= config.limits.max_frame_bytes && valid_utf8(frame) && frame.find('\0') == std::string_view::npos &&
+      count_brackets(frame) < 512) {
     auto j = nlohmann::json::parse(frame, nullptr, false);
     const bool read_to_end = d.verdict == nrt::Verdict::deliver || d.verdict == nrt::Verdict::duplicate ||
                              d.verdict == nrt::Verdict::consumed || d.error == nrt::ErrorCode::invalid_payload;

