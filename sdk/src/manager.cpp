@@ -175,12 +175,7 @@ void Manager::close(int64_t now_ms, uint16_t code) {
 SendResult Manager::send(int64_t now_ms, std::string frame, bool is_volatile) {
   (void)now_ms;
   if (state_ == State::open) {
-    ++stats_.frames_sent;
-    stats_.bytes_sent += frame.size();
-    Action a;
-    a.kind = ActionKind::send_frame;
-    a.payload = std::move(frame);
-    actions_.push_back(std::move(a));
+    emit_send(std::move(frame));
     return SendResult::sent;
   }
   if (state_ == State::closing || state_ == State::closed) {
@@ -220,14 +215,7 @@ void Manager::handle_open(int64_t now_ms) {
   heartbeat_.start(now_ms);
   timers_[kStable] = now_ms + config_.reconnect.stable_after_ms;
   std::string frame;
-  while (outbox_.pop(frame)) {
-    ++stats_.frames_sent;
-    stats_.bytes_sent += frame.size();
-    Action a;
-    a.kind = ActionKind::send_frame;
-    a.payload = std::move(frame);
-    actions_.push_back(std::move(a));
-  }
+  while (outbox_.pop(frame)) emit_send(std::move(frame));
 }
 
 void Manager::handle_close(int64_t now_ms, uint16_t code, double draw) {
@@ -299,13 +287,7 @@ void Manager::handle_timeout(int64_t now_ms, double draw) {
   if (state_ != State::open) return;
   switch (heartbeat_.on_timer(now_ms)) {
     case Heartbeat::Due::nothing: break;
-    case Heartbeat::Due::send_ping: {
-      Action a;
-      a.kind = ActionKind::send_frame;
-      a.payload = config_.heartbeat.ping;
-      actions_.push_back(std::move(a));
-      break;
-    }
+    case Heartbeat::Due::send_ping: emit_send(config_.heartbeat.ping); break;
     case Heartbeat::Due::link_dead:
       request_close(kAbortCode, "heartbeat timeout");
       link_lost(now_ms, Reason::heartbeat_timeout, 0, TokenReason::reconnect, draw);
@@ -454,6 +436,15 @@ void Manager::request_close(uint16_t code, std::string reason) {
   a.kind = ActionKind::close_socket;
   a.close_code = code;
   a.payload = std::move(reason);
+  actions_.push_back(std::move(a));
+}
+
+void Manager::emit_send(std::string frame) {
+  ++stats_.frames_sent;
+  stats_.bytes_sent += frame.size();
+  Action a;
+  a.kind = ActionKind::send_frame;
+  a.payload = std::move(frame);
   actions_.push_back(std::move(a));
 }
 

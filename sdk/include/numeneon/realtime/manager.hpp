@@ -112,6 +112,7 @@ class Manager : private TypeResolver {
   void finish(int64_t now_ms, Reason reason, uint16_t close_code = 0);
   void request_close(uint16_t code, std::string reason);
   void emit_error(ErrorCode code, std::string detail);
+  void emit_send(std::string frame);
   void emit_resync(int64_t downtime_ms);
   void settle_resync(const Route& route, const ScanResult& scan, std::string_view frame);
   bool socket_exists() const { return state_ == State::connecting || state_ == State::open; }

@@ -15,7 +15,7 @@ struct Stats {
   uint64_t rejected = 0;          // malformed, too large, too deep, invalid payload, unknown type
   uint64_t heartbeats = 0;        // echoes of our own pings, consumed
   uint64_t bytes_received = 0;
-  uint64_t frames_sent = 0;
+  uint64_t frames_sent = 0;        // app frames and heartbeat pings
   uint64_t bytes_sent = 0;
   uint64_t frames_queued = 0;     // currently waiting in the outbox
   uint64_t frames_dropped = 0;    // send() that returned dropped
