@@ -203,6 +203,10 @@ size_t g_capacity = 0;
 
 extern "C" {
 
+// The layout of nrt_ingest's packed verdict and of the embind API. The JS driver refuses a module with
+// another number, so a stale .wasm next to newer JS fails loudly instead of mis-routing frames.
+EMSCRIPTEN_KEEPALIVE int nrt_abi() { return 2; }
+
 // Returns a buffer of at least `size` bytes for the next frame (grown on demand, never shrunk).
 EMSCRIPTEN_KEEPALIVE unsigned char* nrt_buffer(size_t size) {
   if (size > g_capacity) {

@@ -18,6 +18,7 @@ const OPTION_KEYS = new Set([
 const CORE_SECTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits'];
 const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed']);
 const FIELD_KINDS = new Set(['any', 'string', 'number', 'object', 'array', 'boolean']);
+const WASM_ABI = 2;  // bindings/wasm.cpp nrt_abi(): the packed verdict layout this file reads
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
 
@@ -140,6 +141,9 @@ export function createClientFactory(loadModule) {
   return async function createClient(options) {
     const opts = normalizeOptions(options);
     const mod = await loadModule();
+    if (mod._nrt_abi() !== WASM_ABI) {
+      throw new Error(`@numeneon/realtime: the .wasm (ABI ${mod._nrt_abi()}) does not match this JS (ABI ${WASM_ABI}): rebuild or reinstall the package`);
+    }
     const problem = mod.validateOptions(opts.coreJson);
     if (problem) bad(problem);
     if (!buffers.has(mod)) buffers.set(mod, new IngestBuffer(mod));
