@@ -172,8 +172,10 @@ export class RealtimeClient {
   #timer = null;
   #timerAt = Infinity;
   #listeners = new Map();   // client event → Set(handler)
-  #routes = new Map();      // route id → { type, handlers: Set }
-  #wildcard = new Set();
+  // Handler lists are replaced, never mutated (copy-on-write): delivery iterates a snapshot without
+  // copying it per frame, and a handler that unsubscribes during delivery does not disturb the loop.
+  #routes = new Map();      // route id → { type, handlers: [handler] }
+  #wildcard = [];
   #state = 'idle';
   #disposed = false;
   #maxFrameBytes;
@@ -223,7 +225,7 @@ export class RealtimeClient {
     this.#abandonSocket(1000, 'disposed', false);  // let the close() above finish its handshake
     this.#listeners.clear();
     this.#routes.clear();
-    this.#wildcard.clear();
+    this.#wildcard = [];
     registry?.unregister(this);
     this.#core.delete();
     this.#core = null;
@@ -233,24 +235,32 @@ export class RealtimeClient {
     if (typeof type !== 'string' || !type) bad('subscribe(type, handler): type must be a non-empty string');
     if (typeof handler !== 'function') bad('subscribe(type, handler): handler must be a function');
     if (this.#disposed) return () => {};
+    // Lists hold the handlers themselves; each unsubscribe removes one occurrence, once.
+    let subscribed = true;
+    const remove = (list) => {
+      const i = list.indexOf(handler);
+      return [...list.slice(0, i), ...list.slice(i + 1)];
+    };
     if (type === '*') {
-      const entry = { handler };
-      this.#wildcard.add(entry);
+      this.#wildcard = [...this.#wildcard, handler];
       this.#core.setWildcard(true);
       return () => {
-        if (!this.#wildcard.delete(entry) || this.#disposed) return;
-        this.#core.setWildcard(this.#wildcard.size > 0);
+        if (!subscribed || this.#disposed) return;
+        subscribed = false;
+        this.#wildcard = remove(this.#wildcard);
+        this.#core.setWildcard(this.#wildcard.length > 0);
       };
     }
     let route = this.#core.findRoute(type);
     if (route < 0) route = this.registerType({ name: type });
     let entry = this.#routes.get(route);
-    if (!entry) this.#routes.set(route, entry = { type, handlers: new Set() });
-    const sub = { handler };
-    entry.handlers.add(sub);
+    if (!entry) this.#routes.set(route, entry = { type, handlers: [] });
+    entry.handlers = [...entry.handlers, handler];
     this.#core.addSubscriber(route);
     return () => {
-      if (!entry.handlers.delete(sub) || this.#disposed) return;
+      if (!subscribed || this.#disposed) return;
+      subscribed = false;
+      entry.handlers = remove(entry.handlers);
       this.#core.removeSubscriber(route);
     };
   }
@@ -579,9 +589,10 @@ export class RealtimeClient {
     }
     // connection_established and error carry their fields at the top level: hand over the frame itself.
     const data = frame.data !== undefined ? frame.data : frame;
-    const entry = route >= 0 ? this.#routes.get(route) : undefined;
-    if (entry) for (const sub of [...entry.handlers]) this.#call(sub.handler, data, frame);
-    for (const sub of [...this.#wildcard]) this.#call(sub.handler, data, frame);
+    const handlers = route >= 0 ? this.#routes.get(route)?.handlers : undefined;
+    if (handlers) for (let i = 0; i < handlers.length; i++) this.#call(handlers[i], data, frame);
+    const wildcard = this.#wildcard;
+    for (let i = 0; i < wildcard.length; i++) this.#call(wildcard[i], data, frame);
   }
 
   #call(handler, data, frame) {
