@@ -24,7 +24,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from .events import current_seq, replay_plan, user_group
+from .events import current_seq, frames_between, replay_plan, user_group
 
 SUBPROTOCOL = "numeneon.jwt"
 
@@ -65,7 +65,7 @@ def last_seen_from_scope(scope):
 
 class NotificationConsumer(AsyncWebsocketConsumer):
     group = None
-    sent_through = 0  # resume: the highest event id already sent on this socket
+    sent_through = None  # resume: the highest event id sent on this socket (None: extension off)
 
     async def connect(self):
         token, ours = token_from_scope(self.scope)
@@ -89,7 +89,8 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         # and what is both replayed and delivered live is sent once (push_frame skips it).
         last_seen = last_seen_from_scope(self.scope)
         if last_seen is None:
-            established.update(resume="none", last_event_id=await database_sync_to_async(current_seq)(user.id))
+            self.sent_through = await database_sync_to_async(current_seq)(user.id)
+            established.update(resume="none", last_event_id=self.sent_through)
             await self.send_json(established)
             return
         verdict, frames = await database_sync_to_async(replay_plan)(user.id, last_seen)
@@ -117,11 +118,26 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "echo", "data": data})
 
     async def push_frame(self, event):
-        """Channel-layer handler for ``{"type": "push.frame", "frame": {...}}``."""
+        """Channel-layer handler for ``{"type": "push.frame", "frame": {...}}``.
+
+        With the resume extension a socket gets a user's frames strictly in event_id order, each once:
+        frames from concurrent requests can reach the channel layer out of order, and a client that saw
+        N+1 before N and then lost the link would resume after N+1 and never see N. So a frame ahead of
+        the next expected id first pulls the ones in between from the history.
+        """
         frame = event["frame"]
-        if frame.get("event_id", 0) and frame["event_id"] <= self.sent_through:
-            return  # already replayed
+        seq = frame.get("event_id")
+        if self.sent_through is None or seq is None:
+            await self.send_json(frame)
+            return
+        if seq <= self.sent_through:
+            return  # already sent (replayed, or pulled in ahead of its own delivery)
+        if seq > self.sent_through + 1:
+            for earlier, text in await database_sync_to_async(frames_between)(self.user.id, self.sent_through, seq):
+                await self.send(text_data=text)
+                self.sent_through = earlier
         await self.send_json(frame)
+        self.sent_through = seq
 
     async def send_json(self, obj):
         await self.send(text_data=json.dumps(obj, separators=(",", ":")))

@@ -64,3 +64,10 @@ def replay_plan(user_id, last_seen):
 
 def current_seq(user_id):
     return PushCounter.objects.filter(user_id=user_id).values_list("last_seq", flat=True).first() or 0
+
+
+def frames_between(user_id, after, before):
+    """Resume extension: the kept frames with after < seq < before, in order (to keep a socket in order)."""
+    return list(
+        PushEvent.objects.filter(user_id=user_id, seq__gt=after, seq__lt=before).values_list("seq", "frame")
+    )

@@ -79,3 +79,24 @@ async def test_without_the_extension_frames_are_exactly_the_live_protocol(users)
     frame = await s.recv()
     assert "event_id" not in frame
     await s.close()
+
+
+async def test_a_socket_gets_frames_in_event_id_order_even_when_the_layer_reorders_them(users, resume, settings):
+    settings.RESUME = {"ENABLED": True, "HISTORY_SIZE": 100, "HISTORY_AGE_S": 600}
+    from channels.layers import get_channel_layer
+    from social.events import record, user_group
+
+    alice, bob = users["alice"], users["bob"]
+    s, hello = await connect(bob, last_event_id=0)
+    frames = []
+    for n in (1, 2, 3):
+        frame = {"type": "new_message", "data": {"id": n, "sender": {"id": alice.id, "username": "alice"}, "content": f"m{n}", "created_at": "t"}}
+        frame["event_id"] = await sync_to_async(record)(bob.id, frame)
+        frames.append(frame)
+    layer = get_channel_layer()
+    for frame in (frames[2], frames[0], frames[1]):  # as concurrent requests may deliver them
+        await layer.group_send(user_group(bob.id), {"type": "push.frame", "frame": frame})
+    got = [await s.recv(), await s.recv(), await s.recv()]
+    assert [f["event_id"] for f in got] == [1, 2, 3]
+    assert await s.nothing()
+    await s.close()
