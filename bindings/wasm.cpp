@@ -4,13 +4,11 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "numeneon/realtime/realtime.hpp"
 
 namespace nrt = numeneon::realtime;
-using nlohmann::json;
 
 namespace {
 
@@ -44,18 +42,6 @@ struct JsStats {
       frames_sent, bytes_sent, frames_queued, frames_dropped, connects, reconnects, auth_rejections;
   int state;
 };
-
-nrt::FieldKind field_kind(const std::string& s, bool& ok) {
-  ok = true;
-  if (s == "any") return nrt::FieldKind::any;
-  if (s == "string") return nrt::FieldKind::string;
-  if (s == "number") return nrt::FieldKind::number;
-  if (s == "object") return nrt::FieldKind::object;
-  if (s == "array") return nrt::FieldKind::array;
-  if (s == "boolean") return nrt::FieldKind::boolean;
-  ok = false;
-  return nrt::FieldKind::any;
-}
 
 int g_live_cores = 0;  // for the leak test: every Core must be deleted by dispose() or the finalizer
 
@@ -119,35 +105,11 @@ class Core {
     return out;
   }
 
-  // spec: {"name": "...", "required": {"data.id": "number", ...}, "dedupeKey": "data.id", "dedupeContent": false}
-  // Returns the route id, or -1 (then lastError() says why).
+  // spec: the JSON of nrt::type_spec_from_json. Returns the route id, or -1 (then lastError() says why).
   int registerType(const std::string& spec_json) {
-    json j = json::parse(spec_json, nullptr, false);
-    if (!j.is_object() || !j.contains("name") || !j["name"].is_string()) {
-      error_ = "a type spec needs a string name";
-      return -1;
-    }
     nrt::TypeSpec spec;
-    spec.name = j["name"].get<std::string>();
-    if (auto it = j.find("required"); it != j.end() && !it->is_null()) {
-      if (!it->is_object()) return fail("required must be an object of path: kind");
-      for (auto f = it->begin(); f != it->end(); ++f) {
-        bool ok = false;
-        nrt::FieldKind kind = f->is_string() ? field_kind(f->get<std::string>(), ok) : nrt::FieldKind::any;
-        if (!ok) return fail("required['" + f.key() + "'] must be one of any, string, number, object, array, boolean");
-        spec.required.push_back({f.key(), kind});
-      }
-    }
-    if (auto it = j.find("dedupeKey"); it != j.end() && !it->is_null()) {
-      if (!it->is_string()) return fail("dedupeKey must be a dotted path string");
-      spec.dedupe_key = it->get<std::string>();
-    }
-    if (auto it = j.find("dedupeContent"); it != j.end() && !it->is_null()) {
-      if (!it->is_boolean()) return fail("dedupeContent must be a boolean");
-      spec.dedupe_content = it->get<bool>();
-    }
-    int32_t id = m_.register_type(std::move(spec), error_);
-    return id;
+    error_ = nrt::type_spec_from_json(spec_json, spec);
+    return error_.empty() ? m_.register_type(std::move(spec), error_) : -1;
   }
   std::string lastError() const { return error_; }
   int findRoute(const std::string& type) const { return m_.find_route(type); }
@@ -178,11 +140,6 @@ class Core {
 
  private:
   bool valid(int route) const { return route >= 0 && static_cast<size_t>(route) < m_.router().size(); }
-  int fail(std::string message) {
-    error_ = std::move(message);
-    return -1;
-  }
-
   nrt::Manager m_;
   std::string error_;
 };

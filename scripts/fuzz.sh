@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang-14, ASan + UBSan) in build/fuzz and runs each one.
 #   scripts/fuzz.sh            20 s per target (the short run of the test command)
 #   scripts/fuzz.sh 120        120 s per target
-#   scripts/fuzz.sh --long     10,000,000 executions per target, both at once (see docs/RELIABILITY.md)
+#   scripts/fuzz.sh --long     10,000,000 executions per target, all at once (see docs/RELIABILITY.md)
 # New corpus entries go to build/fuzz/corpus/<target> (the seeds in tests/fuzz/corpus are only read);
 # a crash is written to build/fuzz/artifacts/<target>-crash-* and fails the script.
 # Reproduce one: build/fuzz/tests/fuzz/nrt_fuzz_<target> <file>  (state_machine: NRT_FUZZ_TRACE=1 prints the steps).
@@ -27,14 +27,17 @@ fi
 cmake --build "$BUILD" | grep -E 'error|warning' || true
 test "${PIPESTATUS[0]}" -eq 0
 
-targets=(frame_ingest state_machine)
+targets=(frame_ingest state_machine json)
 mkdir -p "$BUILD/artifacts"
+# Frames need room; 512 bytes of state_machine input is ~130 operations, plenty to reach every state,
+# and keeps each execution short; options and type specs are short texts.
+declare -A max_len=([frame_ingest]=4096 [state_machine]=512 [json]=1024)
 run() {  # target, libFuzzer limit flags...
   local t=$1
   shift
   mkdir -p "$BUILD/corpus/$t"
   "$BUILD/tests/fuzz/nrt_fuzz_$t" "$BUILD/corpus/$t" "tests/fuzz/corpus/$t" \
-    -artifact_prefix="$BUILD/artifacts/$t-" -print_final_stats=1 -max_len=4096 "$@" \
+    -artifact_prefix="$BUILD/artifacts/$t-" -print_final_stats=1 -max_len="${max_len[$t]}" "$@" \
     >"$BUILD/$t.log" 2>&1
 }
 summary() {  # target, status, seconds

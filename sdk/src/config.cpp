@@ -2,56 +2,77 @@
 #include "numeneon/realtime/config.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <nlohmann/json.hpp>
+
+#include "numeneon/realtime/json.hpp"
 
 namespace numeneon::realtime {
 namespace {
-
-using nlohmann::json;
 
 constexpr uint32_t kMaxDelay = 24u * 3600u * 1000u;  // a day: larger delays are surely a unit mistake
 constexpr uint32_t kMaxCapacity = 1u << 20;
 constexpr uint32_t kMaxDepthLimit = 4096;
 constexpr uint32_t kMaxFrameLimit = 64u << 20;
 
+// A number for an error message, %g-like (2500, 0.5, 1e+20 as 1e20), without printf: formatting three
+// messages is not worth the ~8 KB printf adds to the Wasm module.
+std::string number_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v < 0 ? "-Infinity" : "Infinity";
+  if (v < 0) return "-" + number_text(-v);
+  int exponent = 0;
+  if (v >= 1e15 || (v > 0 && v < 1e-4)) {
+    while (v >= 10) v /= 10, ++exponent;
+    while (v < 1) v *= 10, --exponent;
+  }
+  long long whole = static_cast<long long>(v);
+  long long fraction = std::llround((v - static_cast<double>(whole)) * 1e6);  // six decimals
+  if (fraction == 1000000) ++whole, fraction = 0;
+  std::string out = std::to_string(whole);
+  if (fraction != 0) {
+    std::string digits = std::to_string(1000000 + fraction).substr(1);
+    digits.erase(digits.find_last_not_of('0') + 1);
+    out += "." + digits;
+  }
+  if (exponent != 0) out += "e" + std::to_string(exponent);
+  return out;
+}
+
 std::string out_of_range(const char* name, double value, double lo, double hi) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "%s must be between %g and %g, got %g", name, lo, hi, value);
-  return buf;
+  return std::string(name) + " must be between " + number_text(lo) + " and " + number_text(hi) + ", got " +
+         number_text(value);
 }
 
 // Reads one integer field if present. Returns an error message or "".
-std::string read_u32(const json& obj, const char* key, const char* name, uint32_t lo, uint32_t hi,
+std::string read_u32(const JsonValue& obj, const char* key, const char* name, uint32_t lo, uint32_t hi,
                      uint32_t& out) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return "";
-  if (!it->is_number()) return std::string(name) + " must be a number, got " + it->type_name();
-  double v = it->get<double>();
+  const JsonValue* it = obj.find(key);
+  if (!it) return "";
+  if (it->kind != JsonValue::Kind::number) return std::string(name) + " must be a number, got " + it->kind_name();
+  double v = it->number;
   if (!std::isfinite(v) || v != std::floor(v)) return std::string(name) + " must be an integer";
   if (v < lo || v > hi) return out_of_range(name, v, lo, hi);
   out = static_cast<uint32_t>(v);
   return "";
 }
 
-std::string read_double(const json& obj, const char* key, const char* name, double lo, double hi,
+std::string read_double(const JsonValue& obj, const char* key, const char* name, double lo, double hi,
                         double& out) {
-  auto it = obj.find(key);
-  if (it == obj.end()) return "";
-  if (!it->is_number()) return std::string(name) + " must be a number, got " + it->type_name();
-  double v = it->get<double>();
+  const JsonValue* it = obj.find(key);
+  if (!it) return "";
+  if (it->kind != JsonValue::Kind::number) return std::string(name) + " must be a number, got " + it->kind_name();
+  double v = it->number;
   if (!std::isfinite(v) || v < lo || v > hi) return out_of_range(name, v, lo, hi);
   out = v;
   return "";
 }
 
 // Rejects keys this build does not know, so a typo is an error instead of a silent default.
-std::string check_keys(const json& obj, const char* section, std::initializer_list<const char*> known) {
+std::string check_keys(const JsonValue& obj, const char* section, std::initializer_list<const char*> known) {
   if (!obj.is_object()) return std::string(section) + " must be an object";
-  for (auto it = obj.begin(); it != obj.end(); ++it) {
+  for (const JsonMember& m : obj.members) {
     bool found = false;
-    for (const char* k : known) found = found || it.key() == k;
-    if (!found) return std::string("unknown option ") + section + "." + it.key();
+    for (const char* k : known) found = found || m.key == k;
+    if (!found) return std::string("unknown option ") + section + "." + m.key;
   }
   return "";
 }
@@ -71,8 +92,9 @@ std::string validate(const Config& c) {
   const auto& h = c.heartbeat;
   if (h.interval_ms > 0 && h.timeout_ms == 0) return "heartbeat.timeoutMs must be positive when the heartbeat is on";
   if (h.interval_ms > 0) {
-    json ping = json::parse(h.ping, nullptr, false);
-    if (!ping.is_object() || !ping.contains("type") || !ping["type"].is_string())
+    JsonValue ping;
+    const JsonValue* type = parse_json(h.ping, ping) ? ping.find("type") : nullptr;
+    if (!type || type->kind != JsonValue::Kind::string)
       return "heartbeat.ping must be a JSON object with a string \"type\"";
   }
   if (c.dedupe.capacity == 0) return "dedupe.capacity must be at least 1";
@@ -88,25 +110,25 @@ std::string validate(const Config& c) {
 
 ConfigResult config_from_json(std::string_view text) {
   ConfigResult res;
-  json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
+  JsonValue root;
+  if (!parse_json(text, root)) {
     res.error = "options are not valid JSON";
     return res;
   }
-  if (root.is_null()) root = json::object();
+  if (root.kind == JsonValue::Kind::null) root.kind = JsonValue::Kind::object;
   Config& c = res.config;
   std::string& e = res.error;
   if (!(e = check_keys(root, "options", {"reconnect", "heartbeat", "dedupe", "outbox", "limits", "resume"})).empty()) return res;
 
-  if (auto it = root.find("resume"); it != root.end()) {
-    if (!it->is_boolean()) {
-      e = std::string("resume must be a boolean, got ") + it->type_name();
+  if (const JsonValue* it = root.find("resume")) {
+    if (it->kind != JsonValue::Kind::boolean) {
+      e = std::string("resume must be a boolean, got ") + it->kind_name();
       return res;
     }
-    c.resume = it->get<bool>();
+    c.resume = it->boolean;
   }
-  if (auto it = root.find("reconnect"); it != root.end()) {
-    const json& o = *it;
+  if (const JsonValue* it = root.find("reconnect")) {
+    const JsonValue& o = *it;
     auto& r = c.reconnect;
     if (!(e = check_keys(o, "reconnect", {"initialDelayMs", "maxDelayMs", "multiplier", "jitter", "minDelayMs",
                                           "maxAttempts", "stableAfterMs", "connectTimeoutMs", "authFailureLimit"}))
@@ -122,34 +144,34 @@ ConfigResult config_from_json(std::string_view text) {
         !(e = read_u32(o, "authFailureLimit", "reconnect.authFailureLimit", 1, 1000, r.auth_failure_limit)).empty())
       return res;
   }
-  if (auto it = root.find("heartbeat"); it != root.end()) {
-    const json& o = *it;
+  if (const JsonValue* it = root.find("heartbeat")) {
+    const JsonValue& o = *it;
     auto& h = c.heartbeat;
     if (!(e = check_keys(o, "heartbeat", {"intervalMs", "timeoutMs", "ping"})).empty() ||
         !(e = read_u32(o, "intervalMs", "heartbeat.intervalMs", 0, kMaxDelay, h.interval_ms)).empty() ||
         !(e = read_u32(o, "timeoutMs", "heartbeat.timeoutMs", 1, kMaxDelay, h.timeout_ms)).empty())
       return res;
-    if (auto p = o.find("ping"); p != o.end()) {
-      if (!p->is_string()) {
+    if (const JsonValue* p = o.find("ping")) {
+      if (p->kind != JsonValue::Kind::string) {
         e = "heartbeat.ping must be a string (a JSON frame)";
         return res;
       }
-      h.ping = p->get<std::string>();
+      h.ping = p->string;
     }
   }
-  if (auto it = root.find("dedupe"); it != root.end()) {
-    const json& o = *it;
+  if (const JsonValue* it = root.find("dedupe")) {
+    const JsonValue& o = *it;
     if (!(e = check_keys(o, "dedupe", {"capacity", "maxAgeMs"})).empty() ||
         !(e = read_u32(o, "capacity", "dedupe.capacity", 1, kMaxCapacity, c.dedupe.capacity)).empty() ||
         !(e = read_u32(o, "maxAgeMs", "dedupe.maxAgeMs", 1, kMaxDelay * 30, c.dedupe.max_age_ms)).empty())
       return res;
   }
-  if (auto it = root.find("outbox"); it != root.end()) {
+  if (const JsonValue* it = root.find("outbox")) {
     if (!(e = check_keys(*it, "outbox", {"capacity"})).empty() ||
         !(e = read_u32(*it, "capacity", "outbox.capacity", 0, kMaxCapacity, c.outbox_capacity)).empty())
       return res;
   }
-  if (auto it = root.find("limits"); it != root.end()) {
+  if (const JsonValue* it = root.find("limits")) {
     if (!(e = check_keys(*it, "limits", {"maxFrameBytes", "maxDepth"})).empty() ||
         !(e = read_u32(*it, "maxFrameBytes", "limits.maxFrameBytes", 64, kMaxFrameLimit, c.limits.max_frame_bytes)).empty() ||
         !(e = read_u32(*it, "maxDepth", "limits.maxDepth", 2, kMaxDepthLimit, c.limits.max_depth)).empty())

@@ -26,11 +26,11 @@
 #include "numeneon/realtime/manager.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "hash.hpp"
 #include "numeneon/realtime/backoff.hpp"
 #include "numeneon/realtime/close_policy.hpp"
+#include "numeneon/realtime/json.hpp"
 
 namespace numeneon::realtime {
 namespace {
@@ -52,10 +52,9 @@ bool kind_matches(ValueKind v, FieldKind k) {
 
 // The JSON text of the ping's "type", e.g. "\"ping\"", to recognise its echo (`data.type`).
 std::string ping_type_json(const std::string& ping) {
-  auto j = nlohmann::json::parse(ping, nullptr, false);
-  if (!j.is_object()) return "";
-  auto it = j.find("type");
-  return it != j.end() && it->is_string() ? it->dump() : "";
+  JsonValue j;
+  const JsonValue* type = parse_json(ping, j) ? j.find("type") : nullptr;
+  return type && type->kind == JsonValue::Kind::string ? json_quote(type->string) : "";
 }
 
 }  // namespace

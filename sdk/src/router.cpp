@@ -2,6 +2,7 @@
 #include "numeneon/realtime/router.hpp"
 
 #include "hash.hpp"
+#include "numeneon/realtime/json.hpp"
 
 namespace numeneon::realtime {
 namespace {
@@ -23,7 +24,43 @@ bool split_path(const std::string& path, std::vector<std::string>& out) {
   return out.size() <= kMaxPathDepth;
 }
 
+bool field_kind(const std::string& s, FieldKind& out) {
+  static const std::pair<const char*, FieldKind> kKinds[] = {
+      {"any", FieldKind::any},       {"string", FieldKind::string}, {"number", FieldKind::number},
+      {"object", FieldKind::object}, {"array", FieldKind::array},   {"boolean", FieldKind::boolean}};
+  for (const auto& [name, kind] : kKinds)
+    if (s == name) return out = kind, true;
+  return false;
+}
+
 }  // namespace
+
+std::string type_spec_from_json(std::string_view json, TypeSpec& out) {
+  using Kind = JsonValue::Kind;
+  JsonValue j;
+  const JsonValue* name = parse_json(json, j) ? j.find("name") : nullptr;
+  if (!name || name->kind != Kind::string) return "a type spec needs a string name";
+  out = TypeSpec{};
+  out.name = name->string;
+  if (const JsonValue* req = j.find("required"); req && req->kind != Kind::null) {
+    if (!req->is_object()) return "required must be an object of path: kind";
+    for (const JsonMember& f : req->members) {
+      FieldKind kind = FieldKind::any;
+      if (f.value.kind != Kind::string || !field_kind(f.value.string, kind))
+        return "required['" + f.key + "'] must be one of any, string, number, object, array, boolean";
+      out.required.push_back({f.key, kind});
+    }
+  }
+  if (const JsonValue* key = j.find("dedupeKey"); key && key->kind != Kind::null) {
+    if (key->kind != Kind::string) return "dedupeKey must be a dotted path string";
+    out.dedupe_key = key->string;
+  }
+  if (const JsonValue* content = j.find("dedupeContent"); content && content->kind != Kind::null) {
+    if (content->kind != Kind::boolean) return "dedupeContent must be a boolean";
+    out.dedupe_content = content->boolean;
+  }
+  return "";
+}
 
 int32_t Router::add(TypeSpec spec, std::string& error) {
   if (spec.name.empty() || spec.name.size() > kMaxTypeName || spec.name == "*") {

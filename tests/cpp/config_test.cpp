@@ -75,6 +75,16 @@ TEST(Config, EveryBadValueNamesTheFieldAndTheProblem) {
   }
 }
 
+TEST(Config, RangeErrorsPrintTheNumbersReadably) {
+  EXPECT_EQ(config_from_json(R"({"reconnect":{"jitter":1.25}})").error, "reconnect.jitter must be between 0 and 1, got 1.25");
+  EXPECT_EQ(config_from_json(R"({"reconnect":{"multiplier":0.0000001}})").error,
+            "reconnect.multiplier must be between 1 and 100, got 1e-7");
+  EXPECT_EQ(config_from_json(R"({"reconnect":{"initialDelayMs":-5}})").error,
+            "reconnect.initialDelayMs must be between 0 and 86400000, got -5");
+  EXPECT_EQ(config_from_json(R"({"limits":{"maxFrameBytes":1e20}})").error,
+            "limits.maxFrameBytes must be between 64 and 67108864, got 1e20");
+}
+
 TEST(Config, ValidateCatchesInconsistentStructs) {
   Config c;
   c.reconnect.initial_delay_ms = 20000;

@@ -58,5 +58,41 @@ TEST(Router, RejectsBadSpecsWithAClearError) {
   EXPECT_NE(err.find("too many paths (at most 8"), std::string::npos);
 }
 
+TEST(Router, TypeSpecFromJson) {
+  TypeSpec spec;
+  ASSERT_EQ(type_spec_from_json(R"({"name":"typing","required":{"data.user_id":"number","data.at":"any"},)"
+                                R"("dedupeKey":"data.id","dedupeContent":true})",
+                                spec),
+            "");
+  EXPECT_EQ(spec.name, "typing");
+  ASSERT_EQ(spec.required.size(), 2u);
+  EXPECT_EQ(spec.required[0].path, "data.user_id");
+  EXPECT_EQ(spec.required[0].kind, FieldKind::number);
+  EXPECT_EQ(spec.required[1].kind, FieldKind::any);
+  EXPECT_EQ(spec.dedupe_key, "data.id");
+  EXPECT_TRUE(spec.dedupe_content);
+
+  ASSERT_EQ(type_spec_from_json(R"({"name":"x","required":null,"dedupeKey":null})", spec), "");
+  EXPECT_TRUE(spec.required.empty());
+  EXPECT_EQ(spec.dedupe_key, "");
+
+  struct Row {
+    const char* json;
+    const char* expect;
+  };
+  const Row rows[] = {
+      {R"({"required":{}})", "a type spec needs a string name"},
+      {R"({"name":7})", "a type spec needs a string name"},
+      {R"({"name":)", "a type spec needs a string name"},
+      {R"({"name":"t","required":[]})", "required must be an object of path: kind"},
+      {R"({"name":"t","required":{"data.id":"int"}})", "required['data.id'] must be one of any, string"},
+      {R"({"name":"t","required":{"data.id":1}})", "required['data.id'] must be one of"},
+      {R"({"name":"t","dedupeKey":1})", "dedupeKey must be a dotted path string"},
+      {R"({"name":"t","dedupeContent":"yes"})", "dedupeContent must be a boolean"},
+  };
+  for (const Row& row : rows)
+    EXPECT_NE(type_spec_from_json(row.json, spec).find(row.expect), std::string::npos) << row.json;
+}
+
 }  // namespace
 }  // namespace numeneon::realtime

@@ -8,6 +8,7 @@
 #include "numeneon/realtime/dedupe.hpp"
 #include "numeneon/realtime/frame_scan.hpp"
 #include "numeneon/realtime/heartbeat.hpp"
+#include "numeneon/realtime/json.hpp"
 #include "numeneon/realtime/manager.hpp"
 #include "numeneon/realtime/outbox.hpp"
 #include "numeneon/realtime/router.hpp"

@@ -67,6 +67,11 @@ class Router {
   std::string event_id_path_;
 };
 
+// Reads a type spec from the JSON the JS side passes to registerType:
+//   {"name": "...", "required": {"data.id": "number", ...}, "dedupeKey": "data.id", "dedupeContent": false}
+// `required` kinds: any, string, number, object, array, boolean. Returns "" or one sentence.
+std::string type_spec_from_json(std::string_view json, TypeSpec& out);
+
 // The frame types of the NUMENEON protocol (../shared/PROTOCOL.md), with their required fields and
 // de-duplication keys.
 std::vector<TypeSpec> numeneon_types();
