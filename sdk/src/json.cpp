@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "numeneon/realtime/frame_scan.hpp"
+
 namespace numeneon::realtime {
 namespace {
 
@@ -95,72 +97,18 @@ class Reader {
     }
   }
 
-  bool hex4(uint32_t& out) {
-    if (s_.size() - i_ < 4) return false;
-    out = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = s_[i_++];
-      const uint32_t d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 16;
-      if (d == 16) return false;
-      out = out << 4 | d;
-    }
-    return true;
-  }
-
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | cp >> 6);
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | cp >> 12);
-      out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | cp >> 18);
-      out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
-      out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
+  // The string at s_[i_] == '"': finds its end (no control characters; an escaped quote does not end
+  // it), then decodes it as the frame scanner does.
   bool string(std::string& out) {
-    ++i_;  // '"'
+    const size_t start = ++i_;
     for (;;) {
       if (at_end()) return false;
       const char c = s_[i_++];
-      if (c == '"') return true;
+      if (c == '"') break;
       if (static_cast<unsigned char>(c) < 0x20) return false;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (at_end()) return false;
-      switch (s_[i_++]) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate first
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low = 0;
-            if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default: return false;
-      }
+      if (c == '\\' && i_++ >= s_.size()) return false;
     }
+    return unescape_json_string(s_.substr(start, i_ - 1 - start), out);
   }
 
   bool digits(uint64_t& mantissa, int& digits_kept, int& exponent, bool fraction) {

@@ -58,14 +58,17 @@ TEST(Json, DecodesEscapesToUtf8) {
   EXPECT_EQ(parsed(R"("\u00e9\u20AC")").string, "\xC3\xA9\xE2\x82\xAC");
   EXPECT_EQ(parsed(R"("\ud83d\ude00")").string, "\xF0\x9F\x98\x80");
   EXPECT_EQ(parsed("\"caf\xC3\xA9\"").string, "caf\xC3\xA9");
+  // A lone surrogate is kept (as JSON.parse keeps it), encoded like any other code point.
+  EXPECT_EQ(parsed(R"("\ud800")").string, "\xED\xA0\x80");
+  EXPECT_EQ(parsed(R"("\ud800\u0041")").string, "\xED\xA0\x80" "A");
 }
 
 TEST(Json, RejectsWhatJsonDoesNotAllow) {
   const char* const bad[] = {
       "",        "   ",        "{",          "}",           "[1,]",          "{\"a\":1,}",   "{a:1}",     "'s'",
       "01",      "1.",         ".5",         "1e",          "+1",            "-",            "tru",       "nul",
-      "NaN",     "Infinity",   "[1 2]",      "{\"a\" 1}",   "\"\\x\"",       "\"\\u12\"",    "\"\\ud800\"",
-      "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"tab\there\"", "{} {}", "1 2", "\"unterminated", "1e400", "-1e400",
+      "NaN",     "Infinity",   "[1 2]",      "{\"a\" 1}",   "\"\\x\"",       "\"\\u12\"",    "\"\\u12\"x",
+      "\"tab\there\"", "\"\\\"", "{} {}", "1 2", "\"unterminated", "1e400", "-1e400",
   };
   for (const char* text : bad) {
     JsonValue v;

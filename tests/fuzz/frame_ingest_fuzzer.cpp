@@ -13,56 +13,20 @@
 // ASan + UBSan catch memory and undefined-behaviour errors; the frame is passed without a copy, so a
 // read past its end is caught too.
 #include <cstdint>
-#include <cstdlib>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "numeneon/realtime/manager.hpp"
+#include "oracle.hpp"
 
 namespace nrt = numeneon::realtime;
+using nrt_fuzz::check;
 
 namespace {
 
-void check(bool ok, const char* what) {
-  if (ok) return;
-  std::fprintf(stderr, "invariant violated: %s\n", what);
-  std::abort();
-}
-
-// RFC 3629 UTF-8 (no overlongs, no surrogates), as nlohmann checks it.
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || c < 0xC2 || c > 0xF4 || i + len > s.size()) return false;
-    const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
-      return false;
-    for (size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
-}
-
 // Nesting depth of a parsed value, iteratively (the fuzzer builds deep inputs).
-// A \uD800-\uDFFF escape (case-insensitive hex).
-bool has_surrogate_escape(std::string_view s) {
-  for (size_t i = s.find("\\u"); i != std::string_view::npos && i + 3 < s.size(); i = s.find("\\u", i + 1)) {
-    char a = s[i + 2], b = s[i + 3];
-    if ((a == 'd' || a == 'D') && ((b >= '8' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F'))) return true;
-  }
-  return false;
-}
-
 size_t depth_of(const nlohmann::json& root) {
   std::vector<std::pair<const nlohmann::json*, size_t>> stack{{&root, 1}};
   size_t best = 0;
@@ -137,8 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // which the scanner does not re-validate; a NUL byte, which nlohmann takes as the end of input
   // where JSON allows none; \u escapes of surrogates, which the JSON grammar and JS's JSON.parse accept
   // unpaired but nlohmann rejects; and absurd nesting, to keep the reference parser cheap).
-  if (frame.size() <= config.limits.max_frame_bytes && valid_utf8(frame) && frame.find('\0') == std::string_view::npos &&
-      !has_surrogate_escape(frame) && count_brackets(frame) < 512) {
+  if (frame.size() <= config.limits.max_frame_bytes && nrt_fuzz::valid_utf8(frame) && !nrt_fuzz::has_nul(frame) &&
+      !nrt_fuzz::has_surrogate_escape(frame) && count_brackets(frame) < 512) {
     // Count the root's "type" members: the scanner rejects a frame with two (ambiguous routing), which
     // JSON.parse and nlohmann accept (the last one wins). That is deliberate, so it is not a disagreement.
     int type_members = 0;
