@@ -33,6 +33,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# React 18 beside the workspace's 19, in its own tree, for the React layer's tests (tests/react18).
+if [ ! -d tests/react18/node_modules ] || [ tests/react18/package-lock.json -nt tests/react18/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (tests/react18)"
+  npm ci --prefix tests/react18 --no-audit --no-fund --loglevel=error
+fi
 
 bash scripts/setup-backend.sh
 bash scripts/build.sh

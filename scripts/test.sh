@@ -16,6 +16,8 @@ step "Reference backend (pytest)"
 bash scripts/test-backend.sh
 step "JS package (node --test): SDK against a real ws server, hostile input, leaks, types, packaging, React"
 node --expose-gc --test --test-concurrency=1 js/test/
+step "React layer again, on React 18 (tests/react18)"
+npm test --prefix tests/react18 --silent
 step "End to end through the SDK against the reference backend (Django + Daphne, Redis)"
 node --test --test-concurrency=1 tests/e2e/
 step "Browser end to end (headless Chromium, example app)"

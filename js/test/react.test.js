@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Component, StrictMode, createElement as h, useEffect } from 'react';
+import { Component, StrictMode, createElement as h, useEffect, version as reactVersion } from 'react';
 import { renderToString } from 'react-dom/server';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -80,6 +80,12 @@ function Probe({ rec }) {
   useEffect(() => rec.record({ ...ws, change }));
   return h('span', { id: 'state' }, `${ws.state}:${ws.isConnected}`);
 }
+
+// The package supports React 18 and 19; tests/react18 runs this file again on 18 (NRT_REACT_MAJOR=18).
+test(`runs on a supported React (${reactVersion})`, () => {
+  const major = process.env.NRT_REACT_MAJOR;
+  assert.match(reactVersion, major ? new RegExp(`^${major}\\.`) : /^(18|19)\./);
+});
 
 // ------------------------------------------------------------------ SSR (runs before any DOM exists)
 
