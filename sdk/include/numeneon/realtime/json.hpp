@@ -36,8 +36,9 @@ struct JsonMember {
 // Parses one JSON text (RFC 8259, surrounding whitespace allowed). Returns false for anything else:
 // a syntax error, a control character in a string, a number that overflows a double, nesting deeper
 // than `max_depth`, or trailing content. Strings decode as in frames (unescape_json_string): a lone
-// surrogate escape is kept, as JSON.parse keeps it. Numbers are exact for integers up to 2^53 and for decimals with at
-// most 15 significant digits and a small exponent; other numbers may be off by one unit in the last place.
+// surrogate escape is kept, as JSON.parse keeps it. Numbers are exact for integers up to 2^53 and for
+// decimals with at most 15 significant digits and a small exponent; others may be off by one unit in
+// the last place.
 bool parse_json(std::string_view text, JsonValue& out, uint32_t max_depth = 32);
 
 // `s` as a JSON string literal: quotes added; `"`, `\` and control characters escaped; UTF-8 kept.
