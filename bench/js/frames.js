@@ -10,7 +10,6 @@ export const KEY_OF = {
   new_message: (d) => d.id,
   friend_request: (d) => d.request_id,
   new_post: (d) => d.id,
-  friend_accepted: (d) => d.friend?.id,
   post_comment: (d) => d.comment?.id,
   wall_post: (d) => d.post?.id,
 };

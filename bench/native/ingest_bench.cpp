@@ -71,14 +71,22 @@ void run(benchmark::State& state, double duplicate_share, double unsubscribed_sh
   nrt::Config cfg;
   cfg.heartbeat.interval_ms = 0;
   cfg.dedupe.capacity = 1024;
-  nrt::Manager core(cfg);
+  nrt::Manager core(cfg, {1, 2});
+  std::string error;
   for (const char* t : {"new_message", "friend_request", "new_post", "friend_accepted", "post_comment"})
-    core.add_subscriber(core.find_route(t));
+    core.subscribe(t, error);
   int64_t now = 0;
+  uint32_t socket = 0;
+  core.connect(now);
+  for (nrt::Action a; core.poll_action(a);) {
+    if (a.kind == nrt::ActionKind::request_token) core.handle_token(now, a.socket, nrt::TokenOutcome::ready, 0.5);
+    socket = a.socket;
+  }
+  core.handle_open(now, socket);
   size_t i = 0;
   uint64_t delivered = 0;
   for (auto _ : state) {
-    nrt::Decision d = core.handle_frame(now, frames[i]);
+    nrt::Decision d = core.handle_frame(now, socket, frames[i]);
     delivered += d.verdict == nrt::Verdict::deliver;
     if (++i == frames.size()) {
       i = 0;

@@ -34,6 +34,8 @@ const char* to_string(Reason r) {
     case Reason::offline: return "offline";
     case Reason::resumed: return "resumed";
     case Reason::connection_refused: return "connection_refused";
+    case Reason::token_failed: return "token_failed";
+    case Reason::disposed: return "disposed";
   }
   return "?";
 }
@@ -62,6 +64,9 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::unknown_type: return "unknown_type";
     case ErrorCode::outbox_overflow: return "outbox_overflow";
     case ErrorCode::not_connected: return "not_connected";
+    case ErrorCode::binary_frame: return "binary_frame";
+    case ErrorCode::duplicate_type: return "duplicate_type";
+    case ErrorCode::out_of_memory: return "out_of_memory";
   }
   return "?";
 }

@@ -87,6 +87,7 @@ std::string validate(const Config& c) {
   if (!(r.multiplier >= 1.0 && r.multiplier <= 100.0)) return out_of_range("reconnect.multiplier", r.multiplier, 1, 100);
   if (!(r.jitter >= 0.0 && r.jitter <= 1.0)) return out_of_range("reconnect.jitter", r.jitter, 0, 1);
   if (r.min_delay_ms > r.max_delay_ms) return "reconnect.minDelayMs must be <= reconnect.maxDelayMs";
+  if (r.token_timeout_ms == 0) return "reconnect.tokenTimeoutMs must be positive";
   if (r.connect_timeout_ms == 0) return "reconnect.connectTimeoutMs must be positive";
   if (r.auth_failure_limit == 0) return "reconnect.authFailureLimit must be at least 1";
   const auto& h = c.heartbeat;
@@ -131,7 +132,8 @@ ConfigResult config_from_json(std::string_view text) {
     const JsonValue& o = *it;
     auto& r = c.reconnect;
     if (!(e = check_keys(o, "reconnect", {"initialDelayMs", "maxDelayMs", "multiplier", "jitter", "minDelayMs",
-                                          "maxAttempts", "stableAfterMs", "connectTimeoutMs", "authFailureLimit"}))
+                                          "maxAttempts", "stableAfterMs", "tokenTimeoutMs", "connectTimeoutMs",
+                                          "authFailureLimit"}))
              .empty() ||
         !(e = read_u32(o, "initialDelayMs", "reconnect.initialDelayMs", 0, kMaxDelay, r.initial_delay_ms)).empty() ||
         !(e = read_u32(o, "maxDelayMs", "reconnect.maxDelayMs", 0, kMaxDelay, r.max_delay_ms)).empty() ||
@@ -140,6 +142,7 @@ ConfigResult config_from_json(std::string_view text) {
         !(e = read_u32(o, "minDelayMs", "reconnect.minDelayMs", 0, kMaxDelay, r.min_delay_ms)).empty() ||
         !(e = read_u32(o, "maxAttempts", "reconnect.maxAttempts", 0, 1u << 30, r.max_attempts)).empty() ||
         !(e = read_u32(o, "stableAfterMs", "reconnect.stableAfterMs", 0, kMaxDelay, r.stable_after_ms)).empty() ||
+        !(e = read_u32(o, "tokenTimeoutMs", "reconnect.tokenTimeoutMs", 1, kMaxDelay, r.token_timeout_ms)).empty() ||
         !(e = read_u32(o, "connectTimeoutMs", "reconnect.connectTimeoutMs", 1, kMaxDelay, r.connect_timeout_ms)).empty() ||
         !(e = read_u32(o, "authFailureLimit", "reconnect.authFailureLimit", 1, 1000, r.auth_failure_limit)).empty())
       return res;

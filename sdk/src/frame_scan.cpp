@@ -136,22 +136,16 @@ inline bool match_literal(const unsigned char* s, size_t n, size_t i, const char
   return i + len <= n && std::memcmp(s + i, lit, len) == 0;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+// Appends code point `cp` as UTF-8 through put(char), which returns false when there is no room.
+template <typename Put>
+bool append_utf8(Put& put, uint32_t cp) {
+  if (cp < 0x80) return put(static_cast<char>(cp));
+  if (cp < 0x800) return put(static_cast<char>(0xC0 | (cp >> 6))) && put(static_cast<char>(0x80 | (cp & 0x3F)));
+  if (cp < 0x10000)
+    return put(static_cast<char>(0xE0 | (cp >> 12))) && put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F))) &&
+           put(static_cast<char>(0x80 | (cp & 0x3F)));
+  return put(static_cast<char>(0xF0 | (cp >> 18))) && put(static_cast<char>(0x80 | ((cp >> 12) & 0x3F))) &&
+         put(static_cast<char>(0x80 | ((cp >> 6) & 0x3F))) && put(static_cast<char>(0x80 | (cp & 0x3F)));
 }
 
 bool read_hex4(std::string_view s, size_t i, uint32_t& out) {
@@ -164,26 +158,26 @@ bool read_hex4(std::string_view s, size_t i, uint32_t& out) {
   return true;
 }
 
-}  // namespace
-
-bool unescape_json_string(std::string_view body, std::string& out) {
-  out.clear();
+// Decodes a JSON string body through put(char); false if an escape is invalid or put runs out of room.
+template <typename Put>
+bool unescape(std::string_view body, Put&& put) {
   for (size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
     if (c != '\\') {
-      out += c;
+      if (!put(c)) return false;
       continue;
     }
     if (++i >= body.size()) return false;
+    char decoded = 0;
     switch (body[i]) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"': decoded = '"'; break;
+      case '\\': decoded = '\\'; break;
+      case '/': decoded = '/'; break;
+      case 'b': decoded = '\b'; break;
+      case 'f': decoded = '\f'; break;
+      case 'n': decoded = '\n'; break;
+      case 'r': decoded = '\r'; break;
+      case 't': decoded = '\t'; break;
       case 'u': {
         uint32_t cp = 0;
         if (i + 4 >= body.size() || !read_hex4(body, i + 1, cp)) return false;
@@ -194,13 +188,34 @@ bool unescape_json_string(std::string_view body, std::string& out) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           i += 6;
         }
-        append_utf8(out, cp);
-        break;
+        if (!append_utf8(put, cp)) return false;
+        continue;
       }
       default: return false;
     }
+    if (!put(decoded)) return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool unescape_json_string(std::string_view body, std::string& out) {
+  out.clear();
+  return unescape(body, [&](char c) {
+    out += c;
+    return true;
+  });
+}
+
+int unescape_json_string(std::string_view body, char* out, size_t capacity) {
+  size_t n = 0;
+  bool ok = unescape(body, [&](char c) {
+    if (n == capacity) return false;
+    out[n++] = c;
+    return true;
+  });
+  return ok ? static_cast<int>(n) : -1;
 }
 
 void FrameScanner::scan(std::string_view frame, uint32_t max_depth, TypeResolver& resolver, ScanResult& r,
@@ -209,6 +224,7 @@ void FrameScanner::scan(std::string_view frame, uint32_t max_depth, TypeResolver
   r.error = ErrorCode::none;
   r.stopped = false;
   r.captures_complete = true;
+  r.route = -1;
   r.type = {};
   for (Capture& cap : r.captures) cap.kind = ValueKind::missing;
   const auto* s = reinterpret_cast<const unsigned char*>(frame.data());
@@ -297,16 +313,18 @@ value:
       if (!j) return fail(ErrorCode::invalid_json);
       if (capture_mask) record_scalar(ValueKind::string, i, j);
       if (value_is_type) {
-        if (type_found) return fail(ErrorCode::invalid_json);  // two "type" members: ambiguous routing
+        if (type_found) return fail(ErrorCode::duplicate_type);
         type_found = true;
         std::string_view body(frame.data() + i + 1, j - i - 2);
         if (escaped) {
-          if (!unescape_json_string(body, type_buffer_)) return fail(ErrorCode::invalid_json);
-          body = type_buffer_;
+          // Longer than any registered name once decoded (or badly escaped): no route can match it.
+          int len = unescape_json_string(body, type_buffer_, sizeof type_buffer_);
+          body = std::string_view(type_buffer_, len < 0 ? 0 : static_cast<size_t>(len));
         }
         r.type = body;
         if (!rescan) {
           TypeResolver::Resolution res = resolver.resolve(body);
+          r.route = res.route;
           if (res.stop) {
             r.stopped = true;
             return;
@@ -354,15 +372,25 @@ key:
   if (!j) return fail(ErrorCode::invalid_json);
   {
     std::string_view name(frame.data() + i + 1, j - i - 2);
+    char decoded[kMaxComponentBytes];
+    bool comparable = true;
+    if (escaped && (depth == 1 || (depth <= kMaxPathDepth && key_mask[depth]))) {
+      // Compared as JSON.parse would see it; a name too long to be a component matches nothing.
+      int len = unescape_json_string(name, decoded, sizeof decoded);
+      comparable = len >= 0;
+      if (comparable) name = std::string_view(decoded, static_cast<size_t>(len));
+    }
     capture_mask = child_mask = 0;
-    if (depth <= kMaxPathDepth && key_mask[depth]) {
+    if (comparable && depth <= kMaxPathDepth && key_mask[depth]) {
       for (uint8_t m = key_mask[depth], b = 0; m; m >>= 1, ++b) {
         if (!(m & 1u) || paths->component[b][depth - 1] != name) continue;
+        // A repeated member replaces the earlier one (last wins): forget what it captured.
+        r.captures[b].kind = ValueKind::missing;
         if (paths->depth[b] == depth) capture_mask |= static_cast<uint8_t>(1u << b);
         else child_mask |= static_cast<uint8_t>(1u << b);
       }
     }
-    value_is_type = depth == 1 && name == "type";
+    value_is_type = comparable && depth == 1 && name == "type";
     if (depth == 1) ++root_members;
   }
   i = j;

@@ -1,33 +1,42 @@
 // The connection state machine. Every state transition of the SDK happens in this file.
 //
 // Rules it enforces:
-//  1. idle/closed --connect()--> connecting. The host is asked for a token (with a reason) and a socket.
-//     connect() while closing starts a new attempt at once (the old socket's events are the host's to drop).
-//  2. connecting --open--> open. After an earlier open, a `resync` event carries the downtime (the server
-//     replays nothing). The outbox is flushed in order; the heartbeat and the stability timer start.
-//  3. Any failure (close after open, pre-open failure, connect timeout, heartbeat timeout) --> backing_off
-//     with a jittered delay, unless max_attempts retries have failed since the link was last stable
-//     (--> closed/gave_up). The retry counter and the auth-rejection counter reset only once the link
-//     has stayed open for stable_after_ms.
-//  4. Close codes: a close the client asked for stays down; 1000 from the server reconnects; 4001/4003
-//     after open is an auth rejection; anything else reconnects.
+//  1. idle/closed --connect()--> connecting. The host is asked for a token (request_token) and, once it
+//     has one (handle_token: ready), for a socket (open_socket). connect() while closing starts a new
+//     attempt at once; the old socket's reports are then stale (rule 9).
+//  2. connecting --open--> open. After an earlier open, a `resync` event carries the downtime, counted
+//     from the old link's last sign of life (its last frame, or its open). The outbox is flushed in
+//     order; the heartbeat and the stability timer start.
+//  3. Any failure (a close after open, a pre-open failure, a token provider that fails or hangs, a
+//     connect or heartbeat timeout, a socket that can no longer send) --> backing_off with a jittered
+//     delay, unless max_attempts retries have failed since the link was last stable (--> closed,
+//     gave_up). The retry and auth-rejection counters reset only once the link stayed open for
+//     stable_after_ms.
+//  4. Close codes (close_policy.hpp): a close the client asked for stays down; 1000 from the server
+//     reconnects; 4001/4003 is an auth rejection; anything else reconnects.
 //  5. Auth: a *known* rejection (HTTP 401/403 seen by the host, 4001/4003, a probe answering 401) makes
 //     the next attempt ask for a fresh token; auth_failure_limit consecutive ones end in closed/auth_failed.
 //     A pre-open failure of *unknown* cause (a browser's 1006) asks for a fresh token and a probe, but is
-//     never by itself taken as auth failure: a restarting server must not end a session.
-//     The host's evidence "no session" (the token provider has none) ends it at once.
-//  6. Offline pauses retries (no attempt is burnt); online or a wake-up retries at once.
-//  7. close() from connecting/open --> closing --> closed; from backing_off --> closed. Nothing reconnects
-//     after it until connect() is called again.
+//     never by itself taken as auth failure: a restarting server must not end a session. The token
+//     provider saying "no session" ends it at once; a provider that throws or hangs is transient.
+//  6. Offline pauses retries (no attempt is burnt); online or a wake-up retries at once. Offline while
+//     open checks the link at once: a ping that must be answered within kOfflineProbeMs.
+//  7. close() from connecting/open --> closing --> closed (while the token is still being fetched there is
+//     no socket: straight to closed); from backing_off --> closed. abandon() ends any state in
+//     closed/disposed. Nothing reconnects after either until connect() is called again.
 //  8. Resume (opt-in): with an event id seen, the next attempt asks the server to replay from it, and the
 //     re-open's `resync` waits for connection_established: "resume":"ok" means the replay covers the gap
 //     (no resync); anything else (a plain server, "gap") emits it.
-//  9. Inputs that do not apply to the current state (a stale socket's events, a spurious timer) are no-ops.
+//  9. Inputs that do not apply to the current state are no-ops: a stale socket's reports, a spurious or
+//     early timer, a frame while not open (counted as ignored: nothing is delivered after close()).
+// 10. A timer that would declare a failure but fires late (the host was busy: a long task, a throttled
+//     or frozen tab) first waits kGraceMs more, once: input that queued up meanwhile (the echo that was
+//     already in the socket) is read before the link is declared dead.
 #include "numeneon/realtime/manager.hpp"
 
 #include <algorithm>
+#include <cassert>
 
-#include "hash.hpp"
 #include "numeneon/realtime/backoff.hpp"
 #include "numeneon/realtime/close_policy.hpp"
 #include "numeneon/realtime/json.hpp"
@@ -36,7 +45,23 @@ namespace numeneon::realtime {
 namespace {
 
 constexpr int64_t kClosingTimeoutMs = 5000;  // give up waiting for the socket to confirm a client close
-constexpr uint16_t kAbortCode = 4000;        // what we close a dead or hung socket with
+constexpr uint16_t kAbortCode = 4000;        // what a dead or hung socket is closed with
+constexpr int64_t kOfflineProbeMs = 2000;    // offline while open: the link must answer a ping this fast
+constexpr int64_t kLateMs = 20;              // rule 10: a wake-up this late means the host was busy
+constexpr int64_t kGraceMs = 250;
+constexpr size_t kMaxEventIdDigits = 15;     // event ids are JS-safe integers
+
+// The transition graph: kEdges[from][to]. transition() asserts it; the state-machine fuzzer checks
+// every transition the core reports against it.
+constexpr bool kEdges[6][6] = {
+    //              idle   conn   open   closing  back   closed
+    /* idle */     {false, true,  false, false,   false, true},   // connect; abandon
+    /* connecting*/ {false, false, true,  true,    true,  true},   // open; close; failure; end
+    /* open */     {false, false, false, true,    true,  true},   // close; failure; end
+    /* closing */  {false, true,  false, false,   false, true},   // connect again; socket gone
+    /* backing */  {false, true,  false, false,   true,  true},   // retry; offline; end
+    /* closed */   {false, true,  false, false,   false, false},  // connect
+};
 
 bool kind_matches(ValueKind v, FieldKind k) {
   switch (k) {
@@ -59,15 +84,24 @@ std::string ping_type_json(const std::string& ping) {
 
 }  // namespace
 
-Manager::Manager(Config config)
+bool Manager::transition_allowed(State from, State to) {
+  return kEdges[static_cast<size_t>(from)][static_cast<size_t>(to)];
+}
+
+Manager::Manager(Config config, KeySecret secret)
     : config_(std::move(config)),
+      filter_(*this),
+      keys_(secret),
       dedupe_(config_.dedupe.capacity, config_.dedupe.max_age_ms),
       outbox_(config_.outbox_capacity),
       heartbeat_(config_.heartbeat),
       ping_type_(ping_type_json(config_.heartbeat.ping)) {
   std::fill(std::begin(timers_), std::end(timers_), kNever);
-  std::string unused;
+  // What the core reads for itself: an app re-declaring these types cannot take it away.
+  router_.set_internal_path("echo", "data.type");                  // the heartbeat's echo
+  router_.set_internal_path("connection_established", "resume");  // the resume verdict
   if (config_.resume) router_.set_event_id_path("event_id");
+  std::string unused;
   for (TypeSpec& spec : numeneon_types()) router_.add(std::move(spec), unused);
   echo_route_ = router_.find("echo");
   established_route_ = router_.find("connection_established");
@@ -75,14 +109,13 @@ Manager::Manager(Config config)
 
 // ---------------------------------------------------------------- transitions
 
-void Manager::transition(int64_t now_ms, State to, Reason reason, uint16_t close_code, uint32_t delay_ms) {
+void Manager::transition(State to, Reason reason, uint16_t close_code, uint32_t delay_ms) {
   State from = state_;
+  assert(transition_allowed(from, to));
   state_ = to;
   std::fill(std::begin(timers_), std::end(timers_), kNever);
-  if (from == State::open && to != State::open) {
-    heartbeat_.stop();
-    down_since_ = now_ms;
-  }
+  graced_ = 0;
+  if (from == State::open && to != State::open) down_since_ = last_alive_;
   Event e;
   e.kind = EventKind::state_changed;
   e.from = from;
@@ -96,52 +129,80 @@ void Manager::transition(int64_t now_ms, State to, Reason reason, uint16_t close
 
 void Manager::start_attempt(int64_t now_ms, Reason reason) {
   if (reason != Reason::connect_requested) ++stats_.reconnects;
-  transition(now_ms, State::connecting, reason);
-  timers_[kConnect] = now_ms + config_.reconnect.connect_timeout_ms;
+  ++socket_;
+  socket_live_ = true;
+  awaiting_token_ = true;
+  transition(State::connecting, reason);
+  timers_[kToken] = now_ms + config_.reconnect.token_timeout_ms;
   Action a;
-  a.kind = ActionKind::open_socket;
+  a.kind = ActionKind::request_token;
+  a.socket = socket_;
   a.token_reason = next_token_;
   a.attempt = attempt_;
-  a.resume_from = config_.resume ? last_event_id_ : 0;
   actions_.push_back(std::move(a));
 }
 
-void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token, double draw) {
+void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token,
+                        uint32_t floor_ms, double draw) {
   next_token_ = next_token;
   ++attempt_;
   const ReconnectPolicy& p = config_.reconnect;
   if (p.max_attempts && attempt_ > p.max_attempts) {
-    finish(now_ms, Reason::gave_up, close_code);
+    finish(Reason::gave_up, close_code);
     return;
   }
   if (!online_) {
-    transition(now_ms, State::backing_off, Reason::offline, close_code);
+    transition(State::backing_off, Reason::offline, close_code);
     return;
   }
-  uint32_t delay = backoff_delay_ms(attempt_, p, draw);
-  transition(now_ms, State::backing_off, reason, close_code, delay);
+  // A server that said when to come back (Retry-After) is believed, within the cap.
+  uint32_t delay = std::max(backoff_delay_ms(attempt_, p, draw), std::min(floor_ms, p.max_delay_ms));
+  transition(State::backing_off, reason, close_code, delay);
   timers_[kBackoff] = now_ms + delay;
 }
 
-void Manager::auth_rejected(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token, double draw) {
-  ++auth_rejections_;
-  ++stats_.auth_rejections;
-  if (auth_rejections_ >= config_.reconnect.auth_failure_limit) {
-    finish(now_ms, Reason::auth_failed, close_code);
-    return;
+void Manager::fail(int64_t now_ms, const FailureVerdict& v, uint16_t close_code, uint32_t floor_ms, double draw) {
+  if (v.auth_rejection) {
+    count_auth_rejection();
+    if (state_ == State::closed) return;
   }
-  link_lost(now_ms, reason, close_code, next_token, draw);
+  link_lost(now_ms, v.reason, close_code, v.next_token, floor_ms, draw);
+  if (v.probe && state_ == State::backing_off) {
+    Action a;
+    a.kind = ActionKind::probe_auth;
+    actions_.push_back(std::move(a));
+  }
 }
 
-void Manager::finish(int64_t now_ms, Reason reason, uint16_t close_code) {
-  if (socket_exists()) request_close(1000, reason == Reason::auth_failed ? "auth failed" : "closed");
-  transition(now_ms, State::closed, reason, close_code);
+void Manager::count_auth_rejection() {
+  ++auth_rejections_;
+  ++stats_.auth_rejections;
+  if (auth_rejections_ >= config_.reconnect.auth_failure_limit) finish(Reason::auth_failed);
+}
+
+void Manager::finish(Reason reason, uint16_t close_code) {
+  if (socket_live_ && !awaiting_token_ && state_ != State::closing)
+    drop_socket(false, 1000, reason == Reason::auth_failed ? "auth failed" : reason == Reason::disposed ? "disposed" : "closed");
+  socket_live_ = false;
+  transition(State::closed, reason, close_code);
   if (size_t n = outbox_.size()) {
     stats_.frames_dropped += n;
     outbox_.clear();
-    emit_error(ErrorCode::not_connected,
-               std::to_string(n) + " queued frame(s) dropped: the session ended (" + to_string(reason) + ")");
+    emit_error(ErrorCode::not_connected, static_cast<uint32_t>(n), reason);
   }
+}
+
+// Tells the host to close (politely) or drop (abort) the current socket. Unless `keep_listening`,
+// whatever the socket reports afterwards is stale.
+void Manager::drop_socket(bool abort, uint16_t code, std::string reason, bool keep_listening) {
+  Action a;
+  a.kind = ActionKind::close_socket;
+  a.socket = socket_;
+  a.close_code = code;
+  a.abort = abort;
+  a.payload = std::move(reason);
+  actions_.push_back(std::move(a));
+  socket_live_ = keep_listening;
 }
 
 // ---------------------------------------------------------------- commands
@@ -156,30 +217,41 @@ void Manager::connect(int64_t now_ms) {
   start_attempt(now_ms, Reason::connect_requested);
 }
 
-void Manager::close(int64_t now_ms, uint16_t code) {
+void Manager::close(int64_t now_ms, uint16_t code, std::string_view reason) {
   switch (state_) {
     case State::connecting:
-    case State::open:
-      request_close(code, "client closed");
-      transition(now_ms, State::closing, Reason::client_closed, code);
+      if (awaiting_token_) {
+        finish(Reason::client_closed, code);
+        break;
+      }
+      [[fallthrough]];
+    case State::open: {
+      drop_socket(false, code, std::string(reason), true);  // its own close event completes it
+      transition(State::closing, Reason::client_closed, code);
       timers_[kClosing] = now_ms + kClosingTimeoutMs;
       break;
-    case State::backing_off: finish(now_ms, Reason::client_closed, code); break;
+    }
+    case State::backing_off: finish(Reason::client_closed, code); break;
     case State::idle:
     case State::closing:
     case State::closed: break;
   }
 }
 
+void Manager::abandon(int64_t now_ms) {
+  (void)now_ms;
+  if (state_ != State::closed) finish(Reason::disposed);
+}
+
 SendResult Manager::send(int64_t now_ms, std::string frame, bool is_volatile) {
   (void)now_ms;
   if (state_ == State::open) {
-    emit_send(std::move(frame));
+    emit_send(std::move(frame), true);
     return SendResult::sent;
   }
   if (state_ == State::closing || state_ == State::closed) {
     ++stats_.frames_dropped;
-    emit_error(ErrorCode::not_connected, "send() while the connection is closed by the client: frame dropped");
+    emit_error(ErrorCode::not_connected, 1, Reason::client_closed);
     return SendResult::dropped;
   }
   if (is_volatile) {
@@ -188,8 +260,7 @@ SendResult Manager::send(int64_t now_ms, std::string frame, bool is_volatile) {
   }
   if (!outbox_.push(std::move(frame))) {
     ++stats_.frames_dropped;
-    emit_error(ErrorCode::outbox_overflow,
-               "outbox full (" + std::to_string(config_.outbox_capacity) + " frames): frame dropped");
+    emit_error(ErrorCode::outbox_overflow, config_.outbox_capacity);
     return SendResult::dropped;
   }
   return SendResult::queued;
@@ -197,11 +268,34 @@ SendResult Manager::send(int64_t now_ms, std::string frame, bool is_volatile) {
 
 // ---------------------------------------------------------------- host observations
 
-void Manager::handle_open(int64_t now_ms) {
-  if (state_ != State::connecting) return;
-  transition(now_ms, State::open, Reason::opened);
+void Manager::handle_token(int64_t now_ms, uint32_t socket, TokenOutcome outcome, double draw) {
+  if (!current(socket) || state_ != State::connecting || !awaiting_token_) return;
+  switch (outcome) {
+    case TokenOutcome::ready: {
+      awaiting_token_ = false;
+      timers_[kToken] = kNever;
+      timers_[kConnect] = now_ms + config_.reconnect.connect_timeout_ms;
+      Action a;
+      a.kind = ActionKind::open_socket;
+      a.socket = socket_;
+      a.resume_from = config_.resume ? last_event_id_ : 0;
+      actions_.push_back(std::move(a));
+      break;
+    }
+    case TokenOutcome::no_session: finish(Reason::auth_failed); break;
+    case TokenOutcome::failed:
+      socket_live_ = false;
+      link_lost(now_ms, Reason::token_failed, 0, next_token_, 0, draw);  // the same kind of token, later
+      break;
+  }
+}
+
+void Manager::handle_open(int64_t now_ms, uint32_t socket) {
+  if (!current(socket) || state_ != State::connecting || awaiting_token_) return;
+  transition(State::open, Reason::opened);
   ++stats_.connects;
   next_token_ = TokenReason::reconnect;
+  last_alive_ = now_ms;
   if (ever_opened_) {
     if (config_.resume && last_event_id_ > 0) {
       resync_pending_ = true;
@@ -211,49 +305,74 @@ void Manager::handle_open(int64_t now_ms) {
     }
   }
   ever_opened_ = true;
-  heartbeat_.start(now_ms);
+  timers_[kHeartbeat] = heartbeat_.start(now_ms);
   timers_[kStable] = now_ms + config_.reconnect.stable_after_ms;
   std::string frame;
-  while (outbox_.pop(frame)) emit_send(std::move(frame));
+  while (outbox_.pop(frame)) emit_send(std::move(frame), true);
 }
 
-void Manager::handle_close(int64_t now_ms, uint16_t code, double draw) {
+void Manager::handle_close(int64_t now_ms, uint32_t socket, const SocketClose& close, double draw) {
+  if (!current(socket)) return;
+  socket_live_ = false;
   switch (state_) {
     case State::connecting:
-    case State::open: fail(now_ms, classify_close(code, state_ == State::open), code, draw); break;
-    case State::closing: finish(now_ms, Reason::client_closed, code); break;
+      if (!awaiting_token_) fail(now_ms, classify_close(close, false), close.code, close.retry_after_ms, draw);
+      break;
+    case State::open: fail(now_ms, classify_close(close, true), close.code, close.retry_after_ms, draw); break;
+    case State::closing: finish(Reason::client_closed, close.code); break;
     case State::idle:
     case State::backing_off:
     case State::closed: break;
   }
 }
 
-void Manager::handle_handshake_failure(int64_t now_ms, HandshakeFailure what, uint16_t http_status, double draw) {
-  if (state_ == State::connecting) fail(now_ms, classify_handshake_failure(what, http_status), 1006, draw);
-}
-
-void Manager::fail(int64_t now_ms, const FailureVerdict& v, uint16_t close_code, double draw) {
-  if (v.auth_rejection) auth_rejected(now_ms, v.reason, close_code, v.next_token, draw);
-  else link_lost(now_ms, v.reason, close_code, v.next_token, draw);
-  if (v.probe && state_ == State::backing_off) {
-    Action a;
-    a.kind = ActionKind::probe_auth;
-    actions_.push_back(std::move(a));
+SendResult Manager::handle_send_failed(int64_t now_ms, uint32_t socket, std::string frame, bool app_frame, double draw) {
+  if (socket == 0 || socket > socket_) return SendResult::dropped;  // never asked for: nothing to undo
+  // Frames the host has not reached yet for that socket would fail the same way: take them back too,
+  // so the outbox keeps the app's order.
+  std::deque<std::string> back;
+  auto unsent = [&](std::string& payload, bool app) {
+    stats_.frames_sent -= std::min<uint64_t>(stats_.frames_sent, 1);
+    stats_.bytes_sent -= std::min<uint64_t>(stats_.bytes_sent, payload.size());
+    if (app) back.push_back(std::move(payload));
+  };
+  unsent(frame, app_frame);
+  for (auto it = actions_.begin(); it != actions_.end();) {
+    if (it->kind != ActionKind::send_frame || it->socket != socket) {
+      ++it;
+      continue;
+    }
+    unsent(it->payload, it->app_frame);
+    it = actions_.erase(it);
   }
+  SendResult result = app_frame ? SendResult::queued : SendResult::dropped;
+  if (!back.empty()) {
+    if (state_ == State::closing || state_ == State::closed) {
+      stats_.frames_dropped += back.size();
+      emit_error(ErrorCode::not_connected, static_cast<uint32_t>(back.size()), Reason::client_closed);
+      result = SendResult::dropped;
+    } else if (state_ == State::open && !current(socket)) {  // meant for an older socket: this one takes them
+      for (std::string& f : back) emit_send(std::move(f), true);
+      result = SendResult::sent;
+    } else {
+      outbox_.push_front(std::move(back));
+    }
+  }
+  if (current(socket) && state_ == State::open) {
+    drop_socket(true, kAbortCode, "cannot send");
+    link_lost(now_ms, Reason::connection_lost, 0, TokenReason::reconnect, 0, draw);
+  }
+  return result;
 }
 
 void Manager::handle_auth_evidence(int64_t now_ms, AuthEvidence evidence, double draw) {
+  (void)now_ms;
   (void)draw;
   switch (evidence) {
-    case AuthEvidence::no_session:
-      if (state_ != State::idle && state_ != State::closed) finish(now_ms, Reason::auth_failed);
-      break;
     case AuthEvidence::probe_unauthorized:
       if (state_ != State::backing_off && state_ != State::connecting) break;
-      ++auth_rejections_;
-      ++stats_.auth_rejections;
       next_token_ = TokenReason::handshake_rejected;
-      if (auth_rejections_ >= config_.reconnect.auth_failure_limit) finish(now_ms, Reason::auth_failed);
+      count_auth_rejection();
       break;
     case AuthEvidence::probe_ok: break;
   }
@@ -262,9 +381,13 @@ void Manager::handle_auth_evidence(int64_t now_ms, AuthEvidence evidence, double
 void Manager::handle_network(int64_t now_ms, bool online) {
   if (online == online_) return;
   online_ = online;
-  if (state_ != State::backing_off) return;
-  if (online) start_attempt(now_ms, Reason::resumed);
-  else transition(now_ms, State::backing_off, Reason::offline);
+  if (state_ == State::backing_off) {
+    if (online) start_attempt(now_ms, Reason::resumed);
+    else transition(State::backing_off, Reason::offline);
+  } else if (state_ == State::open && !online && heartbeat_.enabled()) {
+    emit_send(config_.heartbeat.ping, false);
+    timers_[kHeartbeat] = heartbeat_.probe(now_ms, std::min<int64_t>(kOfflineProbeMs, config_.heartbeat.timeout_ms));
+  }
 }
 
 void Manager::handle_wake(int64_t now_ms) {
@@ -272,142 +395,246 @@ void Manager::handle_wake(int64_t now_ms) {
 }
 
 void Manager::handle_timeout(int64_t now_ms, double draw) {
-  if (timers_[kConnect] <= now_ms && state_ == State::connecting) {
-    request_close(kAbortCode, "connect timeout");
-    link_lost(now_ms, Reason::connect_timeout, 0, TokenReason::reconnect, draw);
+  for (uint8_t t = 0; t < kTimerCount; ++t) {
+    if (timers_[t] > now_ms || stalled(static_cast<Timer>(t), now_ms)) continue;
+    timers_[t] = kNever;
+    on_timer(static_cast<Timer>(t), now_ms, draw);
   }
-  if (timers_[kBackoff] <= now_ms && state_ == State::backing_off) start_attempt(now_ms, Reason::retry);
-  if (timers_[kClosing] <= now_ms && state_ == State::closing) finish(now_ms, Reason::client_closed);
-  if (timers_[kStable] <= now_ms && state_ == State::open) {
-    timers_[kStable] = kNever;
-    attempt_ = 0;
-    auth_rejections_ = 0;
-  }
-  if (state_ != State::open) return;
-  switch (heartbeat_.on_timer(now_ms)) {
-    case Heartbeat::Due::nothing: break;
-    case Heartbeat::Due::send_ping: emit_send(config_.heartbeat.ping); break;
-    case Heartbeat::Due::link_dead:
-      request_close(kAbortCode, "heartbeat timeout");
-      link_lost(now_ms, Reason::heartbeat_timeout, 0, TokenReason::reconnect, draw);
+}
+
+// Rule 10: one grace period for a failure timer the host woke late.
+bool Manager::stalled(Timer t, int64_t now_ms) {
+  bool declares_failure = t == kToken || t == kConnect || (t == kHeartbeat && !heartbeat_.answered());
+  uint8_t bit = static_cast<uint8_t>(1u << t);
+  if (!declares_failure || now_ms - timers_[t] < kLateMs || (graced_ & bit)) return false;
+  graced_ |= bit;
+  timers_[t] = now_ms + kGraceMs;
+  return true;
+}
+
+void Manager::on_timer(Timer t, int64_t now_ms, double draw) {
+  switch (t) {
+    case kToken:
+      if (state_ != State::connecting || !awaiting_token_) break;
+      socket_live_ = false;
+      link_lost(now_ms, Reason::token_failed, 0, next_token_, 0, draw);
       break;
+    case kConnect:
+      if (state_ != State::connecting || awaiting_token_) break;
+      drop_socket(true, kAbortCode, "connect timeout");
+      link_lost(now_ms, Reason::connect_timeout, 0, TokenReason::reconnect, 0, draw);
+      break;
+    case kBackoff:
+      if (state_ == State::backing_off) start_attempt(now_ms, Reason::retry);
+      break;
+    case kStable:
+      if (state_ != State::open) break;
+      attempt_ = 0;
+      auth_rejections_ = 0;
+      break;
+    case kClosing:
+      if (state_ != State::closing) break;
+      drop_socket(true, kAbortCode, "close timeout");
+      finish(Reason::client_closed);
+      break;
+    case kHeartbeat: {
+      if (state_ != State::open) break;
+      int64_t next = kNever;
+      if (heartbeat_.on_deadline(now_ms, next) == Heartbeat::Due::send_ping) {
+        emit_send(config_.heartbeat.ping, false);
+        timers_[kHeartbeat] = next;
+        graced_ &= static_cast<uint8_t>(~(1u << kHeartbeat));
+        break;
+      }
+      drop_socket(true, kAbortCode, "heartbeat timeout");
+      link_lost(now_ms, online_ ? Reason::heartbeat_timeout : Reason::offline, 0, TokenReason::reconnect, 0, draw);
+      break;
+    }
+    case kTimerCount: break;
   }
 }
 
 // ---------------------------------------------------------------- frames
 
-TypeResolver::Resolution Manager::resolve(std::string_view type) {
-  resolved_route_ = router_.find(type);
-  if (resolved_route_ < 0) return {!router_.wildcard(), nullptr};
-  const Route& r = router_.route(resolved_route_);
-  bool wanted = r.subscribers || router_.wildcard() || (resolved_route_ == echo_route_ && heartbeat_.awaiting_echo()) ||
-                (resolved_route_ == established_route_ && resync_pending_);
-  return {!wanted, &r.paths};
+TypeResolver::Resolution Manager::FrameFilter::resolve(std::string_view type) {
+  const Router& router = manager.router_;
+  int32_t route = router.find(type);
+  if (route < 0) return {!router.wildcard(), nullptr, -1};
+  const Route& r = router.route(route);
+  // Wanted by the app, or by the core itself (rule 8's verdict, the heartbeat's echo).
+  bool wanted = r.subscribers || router.wildcard() ||
+                (route == manager.echo_route_ && manager.heartbeat_.awaiting_echo()) ||
+                (route == manager.established_route_ && manager.resync_pending_);
+  return {!wanted, &r.paths, route};
 }
 
-Decision Manager::handle_frame(int64_t now_ms, std::string_view frame) {
+Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view frame) {
   ++stats_.frames_received;
   stats_.bytes_received += frame.size();
-  heartbeat_.on_receive(now_ms);
   Decision d;
+  if (state_ != State::open || !current(socket)) {
+    d.verdict = Verdict::ignored;
+    return count(d);
+  }
+  last_alive_ = now_ms;
+  if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
   if (frame.size() > config_.limits.max_frame_bytes) {
-    ++stats_.rejected;
     d.error = ErrorCode::frame_too_large;
-    return d;
+    return count(d);
   }
-  resolved_route_ = -1;
-  ScanResult& scan = scan_;
-  scanner_.scan(frame, config_.limits.max_depth, *this, scan);
-  if (scan.error != ErrorCode::none) {
-    ++stats_.rejected;
-    d.error = scan.error;
-    return d;
+  if (scan(frame, d) && apply_protocol(frame, d) && validate(d) && deduplicate(now_ms, frame, d)) d.verdict = Verdict::deliver;
+  return count(d);
+}
+
+Decision Manager::handle_unread_frame(int64_t now_ms, uint32_t socket, UnreadReason reason) {
+  ++stats_.frames_received;
+  Decision d;
+  if (state_ != State::open || !current(socket)) {
+    d.verdict = Verdict::ignored;
+    return count(d);
   }
-  if (scan.stopped) {
-    if (resolved_route_ < 0) {
-      ++stats_.rejected;
-      d.error = ErrorCode::unknown_type;
-    } else {
-      ++stats_.unsubscribed;
-      d.verdict = Verdict::unsubscribed;
-      d.route = resolved_route_;
-    }
-    return d;
+  last_alive_ = now_ms;
+  if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
+  switch (reason) {
+    case UnreadReason::binary: d.error = ErrorCode::binary_frame; break;
+    case UnreadReason::too_large: d.error = ErrorCode::frame_too_large; break;
+    case UnreadReason::no_memory: d.error = ErrorCode::out_of_memory; break;
   }
-  d.route = resolved_route_;
-  if (d.route >= 0) {
-    const Route& r = router_.route(d.route);
-    if (!scan.captures_complete) scanner_.scan(frame, config_.limits.max_depth, *this, scan, &r.paths);
-    if (r.event_id_path != kNoPath) {
-      const Capture& c = scan.captures[r.event_id_path];
-      int64_t id = 0;
-      for (size_t k = 0; c.kind == ValueKind::number && k < c.length && k < 18; ++k) {
-        char ch = frame[c.offset + k];
-        if (ch < '0' || ch > '9') break;
-        id = id * 10 + (ch - '0');
-      }
-      last_event_id_ = std::max(last_event_id_, id);
+  return count(d);
+}
+
+// Step 1: syntax, type, route and the captures its paths ask for. A frame whose type nobody wants
+// stops here, as soon as its type is read.
+bool Manager::scan(std::string_view frame, Decision& d) {
+  scanner_.scan(frame, config_.limits.max_depth, filter_, scan_);
+  d.route = scan_.route;
+  if (scan_.error != ErrorCode::none) {
+    d.error = scan_.error;
+    return false;
+  }
+  if (scan_.stopped) {
+    if (d.route < 0) d.error = ErrorCode::unknown_type;
+    else d.verdict = Verdict::unsubscribed;
+    return false;
+  }
+  // "type" came after other members: read again, now knowing what to capture.
+  if (d.route >= 0 && !scan_.captures_complete)
+    scanner_.scan(frame, config_.limits.max_depth, filter_, scan_, &router_.route(d.route).paths);
+  return true;
+}
+
+// Step 2: what the core reads for itself (the resume extension's ids and verdict, the heartbeat's echo).
+bool Manager::apply_protocol(std::string_view frame, Decision& d) {
+  if (d.route < 0) return true;  // an unregistered type for the wildcard: nothing of ours
+  const Route& r = router_.route(d.route);
+  if (r.event_id_path != kNoPath) {
+    const Capture& c = scan_.captures[r.event_id_path];
+    int64_t id = 0;
+    bool integer = c.kind == ValueKind::number && c.length > 0 && c.length <= kMaxEventIdDigits;
+    for (size_t k = 0; integer && k < c.length; ++k) {
+      char ch = frame[c.offset + k];
+      integer = ch >= '0' && ch <= '9';
+      id = id * 10 + (ch - '0');
     }
-    if (resync_pending_) {
-      settle_resync(r, scan, frame);
-      d.events = true;
-      if (d.route == established_route_ && !r.subscribers && !router_.wildcard()) {
-        ++stats_.unsubscribed;
-        d.verdict = Verdict::unsubscribed;
-        return d;
-      }
+    if (integer) last_event_id_ = std::max(last_event_id_, id);
+  }
+  if (resync_pending_) {
+    // The first frame after a resumed re-open decides: connection_established with "resume":"ok" means
+    // the server replays what was missed; any other answer (or another frame first) means it did not.
+    resync_pending_ = false;
+    d.events = true;
+    bool confirmed = false;
+    if (d.route == established_route_) {
+      const Capture& c = scan_.captures[r.internal_path[0]];
+      confirmed = c.kind == ValueKind::string && frame.substr(c.offset, c.length) == "\"ok\"";
     }
-    if (r.probe_path != kNoPath && d.route == echo_route_) {
-      const Capture& c = scan.captures[r.probe_path];
-      if (c.kind == ValueKind::string && frame.substr(c.offset, c.length) == ping_type_ && heartbeat_.take_echo()) {
-        ++stats_.heartbeats;
-        d.verdict = Verdict::consumed;
-        return d;
-      }
-      if (!r.subscribers && !router_.wildcard()) {
-        ++stats_.unsubscribed;
-        d.verdict = Verdict::unsubscribed;
-        return d;
-      }
-    }
-    for (size_t f = 0; f < r.spec.required.size(); ++f) {
-      if (!kind_matches(scan.captures[f].kind, r.spec.required[f].kind)) {
-        ++stats_.rejected;
-        d.error = ErrorCode::invalid_payload;
-        d.field = static_cast<uint8_t>(f);
-        return d;
-      }
-    }
-    uint64_t key = 0;
-    if (r.dedupe_path != kNoPath) {
-      const Capture& c = scan.captures[r.dedupe_path];
-      if (c.kind == ValueKind::string || c.kind == ValueKind::number)
-        key = detail::hash_bytes(frame.substr(c.offset, c.length), static_cast<uint64_t>(d.route) + 1);
-    }
-    if (!key && r.spec.dedupe_content)
-      key = detail::hash_bytes(frame, (static_cast<uint64_t>(d.route) + 1) | (uint64_t{1} << 40));
-    if (key && !dedupe_.insert(key, now_ms)) {
-      ++stats_.duplicates;
-      d.verdict = Verdict::duplicate;
-      return d;
+    if (!confirmed) emit_resync(pending_downtime_);
+  }
+  if (d.route == echo_route_) {
+    const Capture& c = scan_.captures[r.internal_path[0]];
+    if (c.kind == ValueKind::string && frame.substr(c.offset, c.length) == ping_type_ && heartbeat_.take_echo()) {
+      d.verdict = Verdict::consumed;
+      return false;
     }
   }
-  ++stats_.frames_delivered;
-  d.verdict = Verdict::deliver;
+  if (!r.subscribers && !router_.wildcard()) {  // it was read for the core only
+    d.verdict = Verdict::unsubscribed;
+    return false;
+  }
+  return true;
+}
+
+// Step 3: the type's required fields.
+bool Manager::validate(Decision& d) {
+  if (d.route < 0) return true;
+  const std::vector<FieldSpec>& required = router_.route(d.route).spec.required;
+  for (size_t f = 0; f < required.size(); ++f) {
+    if (kind_matches(scan_.captures[f].kind, required[f].kind)) continue;
+    d.error = ErrorCode::invalid_payload;
+    d.field = static_cast<uint8_t>(f);
+    return false;
+  }
+  return true;
+}
+
+// Step 4: the de-duplication window.
+bool Manager::deduplicate(int64_t now_ms, std::string_view frame, Decision& d) {
+  if (d.route < 0) return true;
+  const Route& r = router_.route(d.route);
+  uint64_t key = 0;
+  bool keyed = false;
+  if (r.dedupe_path != kNoPath) {
+    const Capture& c = scan_.captures[r.dedupe_path];
+    if (c.kind == ValueKind::string || c.kind == ValueKind::number) {
+      key = keys_.of_value(d.route, c.kind, frame.substr(c.offset, c.length));
+      keyed = true;
+    }
+  }
+  if (!keyed && r.spec.dedupe_content) {
+    key = keys_.of_content(d.route, frame);
+    keyed = true;
+  }
+  if (keyed && !dedupe_.insert(key, now_ms)) {
+    d.verdict = Verdict::duplicate;
+    return false;
+  }
+  return true;
+}
+
+// Every frame moves exactly one counter, here.
+Decision Manager::count(Decision d) {
+  switch (d.verdict) {
+    case Verdict::deliver: ++stats_.frames_delivered; break;
+    case Verdict::duplicate: ++stats_.duplicates; break;
+    case Verdict::unsubscribed: ++stats_.unsubscribed; break;
+    case Verdict::consumed: ++stats_.heartbeats; break;
+    case Verdict::rejected: ++stats_.rejected; break;
+    case Verdict::ignored: ++stats_.ignored; break;
+  }
   return d;
 }
 
-bool Manager::claim(int32_t route, std::string_view key_json, int64_t now_ms) {
-  return dedupe_.insert(detail::hash_bytes(key_json, static_cast<uint64_t>(route) + 1), now_ms);
+int32_t Manager::subscribe(std::string_view type, std::string& error) {
+  int32_t route = router_.find(type);
+  if (route < 0) route = router_.add(TypeSpec{std::string(type), {}, "", false}, error, true);
+  if (route >= 0) router_.add_subscriber(route);
+  return route;
+}
+
+bool Manager::unsubscribe(int32_t route) {
+  if (!router_.valid(route)) return false;
+  if (router_.remove_subscriber(route) || !router_.route(route).implicit) return true;
+  router_.remove(route);
+  return false;
+}
+
+bool Manager::claim(int32_t route, ValueKind kind, std::string_view raw, int64_t now_ms) {
+  return dedupe_.insert(keys_.of_value(route, kind, raw), now_ms);
 }
 
 // ---------------------------------------------------------------- outputs
 
-int64_t Manager::next_deadline() const {
-  int64_t next = *std::min_element(std::begin(timers_), std::end(timers_));
-  if (state_ == State::open) next = std::min(next, heartbeat_.deadline());
-  return next;
-}
+int64_t Manager::next_deadline() const { return *std::min_element(std::begin(timers_), std::end(timers_)); }
 
 bool Manager::poll_action(Action& out) {
   if (actions_.empty()) return false;
@@ -430,19 +657,13 @@ Stats Manager::stats() const {
   return s;
 }
 
-void Manager::request_close(uint16_t code, std::string reason) {
-  Action a;
-  a.kind = ActionKind::close_socket;
-  a.close_code = code;
-  a.payload = std::move(reason);
-  actions_.push_back(std::move(a));
-}
-
-void Manager::emit_send(std::string frame) {
+void Manager::emit_send(std::string frame, bool app_frame) {
   ++stats_.frames_sent;
   stats_.bytes_sent += frame.size();
   Action a;
   a.kind = ActionKind::send_frame;
+  a.socket = socket_;
+  a.app_frame = app_frame;
   a.payload = std::move(frame);
   actions_.push_back(std::move(a));
 }
@@ -454,23 +675,12 @@ void Manager::emit_resync(int64_t downtime_ms) {
   events_.push_back(std::move(e));
 }
 
-// The first frame after a resumed re-open decides: connection_established with "resume":"ok" means the
-// server replays what was missed; any other answer (or another frame first) means it did not.
-void Manager::settle_resync(const Route& route, const ScanResult& scan, std::string_view frame) {
-  resync_pending_ = false;
-  bool confirmed = false;
-  if (&route == &router_.route(established_route_) && route.probe_path != kNoPath) {
-    const Capture& c = scan.captures[route.probe_path];
-    confirmed = c.kind == ValueKind::string && frame.substr(c.offset, c.length) == "\"ok\"";
-  }
-  if (!confirmed) emit_resync(pending_downtime_);
-}
-
-void Manager::emit_error(ErrorCode code, std::string detail) {
+void Manager::emit_error(ErrorCode code, uint32_t count, Reason reason) {
   Event e;
   e.kind = EventKind::error;
   e.error = code;
-  e.detail = std::move(detail);
+  e.count = count;
+  e.reason = reason;
   events_.push_back(std::move(e));
 }
 

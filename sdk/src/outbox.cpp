@@ -9,6 +9,10 @@ bool Outbox::push(std::string frame) {
   return true;
 }
 
+void Outbox::push_front(std::deque<std::string> frames) {
+  for (auto it = frames.rbegin(); it != frames.rend(); ++it) queue_.push_front(std::move(*it));
+}
+
 bool Outbox::pop(std::string& out) {
   if (queue_.empty()) return false;
   out = std::move(queue_.front());

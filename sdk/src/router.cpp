@@ -7,8 +7,6 @@
 namespace numeneon::realtime {
 namespace {
 
-constexpr size_t kMaxTypeName = 128;
-
 // Splits "a.b.c" into its components; false if a component is empty or there are too many.
 bool split_path(const std::string& path, std::vector<std::string>& out) {
   out.clear();
@@ -16,7 +14,7 @@ bool split_path(const std::string& path, std::vector<std::string>& out) {
   for (;;) {
     size_t dot = path.find('.', start);
     std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (part.empty()) return false;
+    if (part.empty() || part.size() > kMaxComponentBytes) return false;
     out.push_back(std::move(part));
     if (dot == std::string::npos) break;
     start = dot + 1;
@@ -38,7 +36,12 @@ bool field_kind(const std::string& s, FieldKind& out) {
 std::string type_spec_from_json(std::string_view json, TypeSpec& out) {
   using Kind = JsonValue::Kind;
   JsonValue j;
-  const JsonValue* name = parse_json(json, j) ? j.find("name") : nullptr;
+  if (!parse_json(json, j) || !j.is_object()) return "a type spec must be an object";
+  for (const JsonMember& m : j.members) {
+    if (m.key != "name" && m.key != "required" && m.key != "dedupeKey" && m.key != "dedupeContent")
+      return "unknown type spec member '" + m.key + "' (name, required, dedupeKey, dedupeContent)";
+  }
+  const JsonValue* name = j.find("name");
   if (!name || name->kind != Kind::string) return "a type spec needs a string name";
   out = TypeSpec{};
   out.name = name->string;
@@ -62,24 +65,38 @@ std::string type_spec_from_json(std::string_view json, TypeSpec& out) {
   return "";
 }
 
-int32_t Router::add(TypeSpec spec, std::string& error) {
-  if (spec.name.empty() || spec.name.size() > kMaxTypeName || spec.name == "*") {
-    error = "a type name must be 1 to 128 characters and not '*'";
+void Router::set_internal_path(std::string type, std::string path) {
+  internal_.emplace_back(std::move(type), std::move(path));
+}
+
+const std::string* Router::internal_path_for(std::string_view type) const {
+  for (const auto& [name, path] : internal_)
+    if (name == type) return &path;
+  return nullptr;
+}
+
+int32_t Router::add(TypeSpec spec, std::string& error, bool implicit) {
+  if (spec.name.empty() || spec.name.size() > kMaxTypeNameBytes || spec.name == "*") {
+    error = "a type name must be 1 to 128 bytes and not '*'";
     return -1;
   }
-  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (spec.probe.empty() ? 0 : 1) +
+  int32_t id = find(spec.name);
+  if (implicit && id >= 0) return id;  // a subscription never replaces a declaration
+  const std::string* internal = internal_path_for(spec.name);
+  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (internal ? 1 : 0) +
                       (event_id_path_.empty() ? 0 : 1);
   if (path_count > kMaxPaths) {
     error = "type '" + spec.name + "' declares too many paths (at most 8, with the dedupe key and internal ones)";
     return -1;
   }
   auto route = std::make_unique<Route>();
+  route->implicit = implicit;
   std::vector<std::string> parts;
   std::vector<std::string> all_parts;
   std::vector<uint8_t> depths;
   auto add_path = [&](const std::string& path) {
     if (!split_path(path, parts)) {
-      error = "type '" + spec.name + "': path '" + path + "' must be 1 to 4 non-empty dotted components";
+      error = "type '" + spec.name + "': path '" + path + "' must be 1 to 4 dotted components of 1 to 64 bytes";
       return false;
     }
     depths.push_back(static_cast<uint8_t>(parts.size()));
@@ -97,9 +114,9 @@ int32_t Router::add(TypeSpec spec, std::string& error) {
       route->dedupe_path = static_cast<uint8_t>(depths.size() - 1);
     }
   }
-  if (!spec.probe.empty()) {
-    if (!add_path(spec.probe)) return -1;
-    route->probe_path = static_cast<uint8_t>(depths.size() - 1);
+  if (internal) {
+    if (!add_path(*internal)) return -1;
+    route->internal_path[0] = static_cast<uint8_t>(depths.size() - 1);
   }
   if (!event_id_path_.empty()) {
     if (!add_path(event_id_path_)) return -1;
@@ -113,22 +130,34 @@ int32_t Router::add(TypeSpec spec, std::string& error) {
   }
   route->spec = std::move(spec);
 
-  int32_t id = find(route->spec.name);
   if (id >= 0) {
     route->subscribers = routes_[static_cast<size_t>(id)]->subscribers;
     routes_[static_cast<size_t>(id)] = std::move(route);
     return id;
   }
+  for (size_t free = 0; free < routes_.size(); ++free) {
+    if (routes_[free]) continue;
+    routes_[free] = std::move(route);
+    rehash();
+    return static_cast<int32_t>(free);
+  }
   id = static_cast<int32_t>(routes_.size());
   routes_.push_back(std::move(route));
-  if (routes_.size() * 2 > slots_.size()) rehash();
-  else {
+  if (routes_.size() * 2 > slots_.size()) {
+    rehash();
+  } else {
     size_t mask = slots_.size() - 1;
     size_t slot = detail::hash_bytes(routes_.back()->spec.name) & mask;
     while (slots_[slot] >= 0) slot = (slot + 1) & mask;
     slots_[slot] = id;
   }
   return id;
+}
+
+void Router::remove(int32_t id) {
+  if (!valid(id)) return;
+  routes_[static_cast<size_t>(id)].reset();
+  rehash();
 }
 
 int32_t Router::find(std::string_view name) const {
@@ -141,9 +170,10 @@ int32_t Router::find(std::string_view name) const {
   }
 }
 
-void Router::remove_subscriber(int32_t id) {
+uint32_t Router::remove_subscriber(int32_t id) {
   Route& r = *routes_[static_cast<size_t>(id)];
   if (r.subscribers) --r.subscribers;
+  return r.subscribers;
 }
 
 void Router::rehash() {
@@ -151,6 +181,7 @@ void Router::rehash() {
   while (size < routes_.size() * 4) size *= 2;
   slots_.assign(size, -1);
   for (size_t id = 0; id < routes_.size(); ++id) {
+    if (!routes_[id]) continue;
     size_t slot = detail::hash_bytes(routes_[id]->spec.name) & (size - 1);
     while (slots_[slot] >= 0) slot = (slot + 1) & (size - 1);
     slots_[slot] = static_cast<int32_t>(id);
@@ -159,21 +190,20 @@ void Router::rehash() {
 
 std::vector<TypeSpec> numeneon_types() {
   using K = FieldKind;
+  // Keys follow the rule in router.hpp: each names the event (a request, a message, a post, a comment).
+  // friend_accepted has none (data.friend.id is the friend, who may accept again), nor do echo and error.
   return {
-      {"connection_established", {{"user_id", K::any}}, "", false, "resume"},
-      {"friend_request", {{"data.request_id", K::number}, {"data.from_user", K::object}}, "data.request_id", false, ""},
-      {"friend_accepted", {{"data.friend", K::object}}, "data.friend.id", false, ""},
-      {"new_message",
-       {{"data.id", K::number}, {"data.sender", K::object}, {"data.content", K::string}},
-       "data.id", false, ""},
-      {"new_post", {{"data.id", K::number}, {"data.author", K::object}}, "data.id", false, ""},
-      {"wall_post", {{"data.post", K::object}, {"data.author", K::object}}, "data.post.id", false, ""},
-      {"post_comment",
-       {{"data.comment", K::object}, {"data.post", K::object}, {"data.commenter", K::object}},
-       "data.comment.id", false, ""},
-      {"comment_reply", {{"data.reply", K::object}, {"data.post", K::object}}, "data.reply.id", false, ""},
-      {"echo", {{"data", K::any}}, "", false, "data.type"},
-      {"error", {{"message", K::string}}, "", false, ""},
+      {"connection_established", {{"user_id", K::any}}, "", false},
+      {"friend_request", {{"data.request_id", K::number}, {"data.from_user", K::object}}, "data.request_id", false},
+      {"friend_accepted", {{"data.friend", K::object}}, "", false},
+      {"new_message", {{"data.id", K::number}, {"data.sender", K::object}, {"data.content", K::string}}, "data.id", false},
+      {"new_post", {{"data.id", K::number}, {"data.author", K::object}}, "data.id", false},
+      {"wall_post", {{"data.post", K::object}, {"data.author", K::object}}, "data.post.id", false},
+      {"post_comment", {{"data.comment", K::object}, {"data.post", K::object}, {"data.commenter", K::object}},
+       "data.comment.id", false},
+      {"comment_reply", {{"data.reply", K::object}, {"data.post", K::object}}, "data.reply.id", false},
+      {"echo", {}, "", false},  // data is whatever the client sent: any JSON value, null included
+      {"error", {{"message", K::string}}, "", false},
   };
 }
 

@@ -14,7 +14,7 @@ struct CloseRow {
   bool probe;
 };
 
-// One row per situation of ../shared/PROTOCOL.md ("Other closes seen").
+// One row per situation of docs/PROTOCOL.md ("Closes").
 TEST(ClosePolicy, EveryRowOfTheProtocolTable) {
   const CloseRow rows[] = {
       {1006, true, Reason::connection_lost, TokenReason::reconnect, false, false},      // server killed
@@ -28,7 +28,7 @@ TEST(ClosePolicy, EveryRowOfTheProtocolTable) {
       {1000, false, Reason::handshake_failed, TokenReason::handshake_failed, false, true},
   };
   for (const CloseRow& r : rows) {
-    FailureVerdict v = classify_close(r.code, r.opened);
+    FailureVerdict v = classify_close({r.code}, r.opened);
     EXPECT_EQ(v.reason, r.reason) << r.code << " opened=" << r.opened;
     EXPECT_EQ(v.next_token, r.token) << r.code;
     EXPECT_EQ(v.auth_rejection, r.auth) << r.code;
@@ -38,7 +38,7 @@ TEST(ClosePolicy, EveryRowOfTheProtocolTable) {
 
 TEST(ClosePolicy, KnownHttpRejectionIsAnAuthRejection) {
   for (uint16_t status : {401, 403}) {
-    FailureVerdict v = classify_handshake_failure(HandshakeFailure::http_status, status);
+    FailureVerdict v = classify_close({1006, SocketError::http_status, status}, false);
     EXPECT_TRUE(v.auth_rejection);
     EXPECT_EQ(v.reason, Reason::handshake_rejected);
     EXPECT_EQ(v.next_token, TokenReason::handshake_rejected);
@@ -47,18 +47,18 @@ TEST(ClosePolicy, KnownHttpRejectionIsAnAuthRejection) {
 
 TEST(ClosePolicy, OtherHttpStatusesAndRefusalsAreServerTroubleNotAuth) {
   for (uint16_t status : {404, 500, 502, 503}) {
-    FailureVerdict v = classify_handshake_failure(HandshakeFailure::http_status, status);
+    FailureVerdict v = classify_close({1006, SocketError::http_status, status}, false);
     EXPECT_FALSE(v.auth_rejection) << status;
     EXPECT_EQ(v.next_token, TokenReason::reconnect);
   }
-  FailureVerdict refused = classify_handshake_failure(HandshakeFailure::refused, 0);
+  FailureVerdict refused = classify_close({1006, SocketError::refused}, false);
   EXPECT_FALSE(refused.auth_rejection);
   EXPECT_FALSE(refused.probe);
   EXPECT_EQ(refused.reason, Reason::connection_refused);
 }
 
 TEST(ClosePolicy, UnknownPreOpenFailureAsksForAFreshTokenAndAProbeButIsNeverAuthByItself) {
-  FailureVerdict v = classify_handshake_failure(HandshakeFailure::unknown, 0);
+  FailureVerdict v = classify_close({1006}, false);
   EXPECT_FALSE(v.auth_rejection);
   EXPECT_TRUE(v.probe);
   EXPECT_EQ(v.next_token, TokenReason::handshake_failed);

@@ -54,6 +54,7 @@ TEST(Config, EveryBadValueNamesTheFieldAndTheProblem) {
       {R"({"reconnect":{"jitter":2}})", "reconnect.jitter must be between 0 and 1"},
       {R"({"reconnect":{"multiplier":0.5}})", "reconnect.multiplier must be between 1 and 100"},
       {R"({"reconnect":{"connectTimeoutMs":0}})", "reconnect.connectTimeoutMs must be between 1 and"},
+      {R"({"reconnect":{"tokenTimeoutMs":0}})", "reconnect.tokenTimeoutMs must be between 1 and"},
       {R"({"reconnect":{"authFailureLimit":0}})", "reconnect.authFailureLimit must be between 1 and 1000"},
       {R"({"reconnect":{"initialDelay":5}})", "unknown option reconnect.initialDelay"},
       {R"({"dedupe":{"capacity":0}})", "dedupe.capacity must be between 1 and"},

@@ -25,7 +25,7 @@ struct Resolver : TypeResolver {
   Resolution resolve(std::string_view type) override {
     seen = std::string(type);
     ++calls;
-    return {stop, &paths};
+    return {stop, &paths, 7};
   }
   PathSet paths;
   bool stop = false;
@@ -96,6 +96,39 @@ TEST(FrameScan, DecodesAnEscapedType) {
   ScanResult s = scan(R"({"type":"new\u005fmessage","data":{}})", r);
   ASSERT_EQ(s.error, ErrorCode::none);
   EXPECT_EQ(s.type, "new_message");
+  EXPECT_EQ(s.route, 7) << "the resolver's route is passed through";
+}
+
+TEST(FrameScan, AnEscapedTypeLongerThanAnyNameIsNotDecodedAndMatchesNothing) {
+  Resolver r;
+  std::string name;
+  for (int i = 0; i < 200; ++i) name += "\\u0061";
+  ScanResult s = scan(R"({"type":")" + name + R"(","data":{}})", r);
+  ASSERT_EQ(s.error, ErrorCode::none);
+  EXPECT_EQ(r.seen, "");
+}
+
+// JSON.parse decodes member names and keeps the last of repeated ones: the captures must describe the
+// same object a handler will receive.
+TEST(FrameScan, MembersAreReadAsJsonParseReadsThem) {
+  Resolver r;
+  std::string escaped = R"({"type":"t","d\u0061ta":{"\u0069d":5}})";
+  ScanResult s = scan(escaped, r);
+  ASSERT_EQ(s.error, ErrorCode::none);
+  EXPECT_EQ(text(escaped, s.captures[0]), "5");
+
+  std::string repeated = R"({"type":"t","data":{"id":1,"sender":{"username":"a"}},"data":null})";
+  s = scan(repeated, r);
+  ASSERT_EQ(s.error, ErrorCode::none);
+  EXPECT_EQ(s.captures[0].kind, ValueKind::missing);
+  EXPECT_EQ(s.captures[1].kind, ValueKind::missing);
+  EXPECT_EQ(s.captures[2].kind, ValueKind::missing);
+
+  std::string inner = R"({"type":"t","data":{"id":1,"id":"2","sender":{"username":"a"},"sender":{}}})";
+  s = scan(inner, r);
+  EXPECT_EQ(text(inner, s.captures[0]), "\"2\"");
+  EXPECT_EQ(s.captures[1].kind, ValueKind::object);
+  EXPECT_EQ(s.captures[2].kind, ValueKind::missing) << "the later sender has no username";
 }
 
 TEST(FrameScan, AcceptsEveryJsonValueKind) {
@@ -129,7 +162,8 @@ TEST(FrameScan, EveryMalformedInputClassGetsItsError) {
       {"numeric type", R"({"type":5})", ErrorCode::type_not_string},
       {"null type", R"({"type":null})", ErrorCode::type_not_string},
       {"object type", R"({"type":{"a":1}})", ErrorCode::type_not_string},
-      {"two types", R"({"type":"a","type":"b"})", ErrorCode::invalid_json},
+      {"two types", R"({"type":"a","type":"b"})", ErrorCode::duplicate_type},
+      {"two types, one escaped", R"({"type":"a","typ\u0065":"b"})", ErrorCode::duplicate_type},
       {"truncated", R"({"type":"a","data":{"id":1)", ErrorCode::invalid_json},
       {"trailing comma", R"({"type":"a",})", ErrorCode::invalid_json},
       {"trailing array comma", R"({"type":"a","x":[1,]})", ErrorCode::invalid_json},

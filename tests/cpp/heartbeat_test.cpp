@@ -14,49 +14,51 @@ HeartbeatPolicy policy() {
 
 TEST(Heartbeat, PingsAfterSilenceThenDeclaresTheLinkDead) {
   Heartbeat hb(policy());
-  hb.start(0);
-  EXPECT_EQ(hb.deadline(), 25000);
-  EXPECT_EQ(hb.on_timer(24999), Heartbeat::Due::nothing);
-  EXPECT_EQ(hb.on_timer(25000), Heartbeat::Due::send_ping);
-  EXPECT_EQ(hb.deadline(), 35000);
-  EXPECT_EQ(hb.on_timer(34999), Heartbeat::Due::nothing);
-  EXPECT_EQ(hb.on_timer(35000), Heartbeat::Due::link_dead);
+  EXPECT_EQ(hb.start(0), 25000);
+  int64_t next = 0;
+  EXPECT_EQ(hb.on_deadline(25000, next), Heartbeat::Due::send_ping);
+  EXPECT_EQ(next, 35000);
+  EXPECT_FALSE(hb.answered());
+  EXPECT_EQ(hb.on_deadline(35000, next), Heartbeat::Due::link_dead);
 }
 
-TEST(Heartbeat, AnyFrameKeepsTheLinkAliveAndPushesTheDeadlineBack) {
+TEST(Heartbeat, AnyFrameAnswersThePingAndPushesTheDeadlineBack) {
   Heartbeat hb(policy());
   hb.start(0);
-  hb.on_receive(20000);
-  EXPECT_EQ(hb.on_timer(25000), Heartbeat::Due::nothing);  // early wake-up: no-op
-  EXPECT_EQ(hb.deadline(), 45000);
-  EXPECT_EQ(hb.on_timer(45000), Heartbeat::Due::send_ping);
-  hb.on_receive(46000);  // the echo (or anything) arrived
-  EXPECT_EQ(hb.deadline(), 71000);
+  EXPECT_EQ(hb.on_receive(20000), 45000);
+  int64_t next = 0;
+  EXPECT_EQ(hb.on_deadline(45000, next), Heartbeat::Due::send_ping);
+  EXPECT_EQ(hb.on_receive(46000), 71000);  // the echo (or anything) arrived
+  EXPECT_TRUE(hb.answered());
   EXPECT_TRUE(hb.take_echo());
   EXPECT_FALSE(hb.take_echo());
 }
 
-TEST(Heartbeat, DisabledOrStoppedNeverWakesTheHost) {
+TEST(Heartbeat, DisabledNeverWakesTheHost) {
   HeartbeatPolicy p = policy();
   p.interval_ms = 0;
   Heartbeat off(p);
-  off.start(0);
-  EXPECT_EQ(off.deadline(), kNever);
-  Heartbeat hb(policy());
-  hb.start(0);
-  hb.stop();
-  EXPECT_EQ(hb.deadline(), kNever);
-  EXPECT_EQ(hb.on_timer(1000000), Heartbeat::Due::nothing);
+  EXPECT_FALSE(off.enabled());
+  EXPECT_EQ(off.start(0), kNever);
 }
 
-TEST(Heartbeat, OutstandingPingsAreBoundedWhenTheServerNeverEchoes) {
+TEST(Heartbeat, AProbePingsNowWithItsOwnTimeout) {
   Heartbeat hb(policy());
   hb.start(0);
-  int64_t t = 0;
+  EXPECT_EQ(hb.probe(3000, 2000), 5000);
+  EXPECT_FALSE(hb.answered());
+  EXPECT_TRUE(hb.awaiting_echo());
+  int64_t next = 0;
+  EXPECT_EQ(hb.on_deadline(5000, next), Heartbeat::Due::link_dead);
+}
+
+TEST(Heartbeat, OutstandingEchoesAreBoundedWhenTheServerNeverEchoes) {
+  Heartbeat hb(policy());
+  int64_t t = hb.start(0);
   for (int i = 0; i < 20; ++i) {
-    t = hb.deadline();
-    ASSERT_EQ(hb.on_timer(t), Heartbeat::Due::send_ping);
-    hb.on_receive(t + 1);  // other traffic, but no echo
+    int64_t next = 0;
+    ASSERT_EQ(hb.on_deadline(t, next), Heartbeat::Due::send_ping);
+    t = hb.on_receive(t + 1);  // other traffic, but no echo
   }
   int taken = 0;
   while (hb.take_echo()) ++taken;

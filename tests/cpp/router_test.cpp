@@ -23,38 +23,89 @@ TEST(Router, NumeneonTypesArePreRegisteredWithTheirKeys) {
   EXPECT_EQ(r.find("nope"), -1);
 }
 
+// Rule of router.hpp: a key identifies the event. A friend can accept again after an unfriend and a new
+// request, with an identical frame: data.friend.id names the friend, so friend_accepted has no key.
+TEST(Router, NoBuiltInKeyNamesASubjectInsteadOfAnEvent) {
+  Router r;
+  std::string err;
+  for (TypeSpec& spec : numeneon_types()) ASSERT_GE(r.add(std::move(spec), err), 0) << err;
+  EXPECT_EQ(r.route(r.find("friend_accepted")).spec.dedupe_key, "");
+  EXPECT_FALSE(r.route(r.find("friend_accepted")).spec.dedupe_content);
+  for (const char* keyless : {"connection_established", "echo", "error"})
+    EXPECT_EQ(r.route(r.find(keyless)).spec.dedupe_key, "") << keyless;
+}
+
+TEST(Router, EchoAcceptsAnyPayloadKindAndCommentReplyAPostWithoutId) {
+  Router r;
+  std::string err;
+  for (TypeSpec& spec : numeneon_types()) ASSERT_GE(r.add(std::move(spec), err), 0) << err;
+  EXPECT_TRUE(r.route(r.find("echo")).spec.required.empty());  // data may be null, an array, a string
+  for (const FieldSpec& f : r.route(r.find("comment_reply")).spec.required) EXPECT_NE(f.path, "data.post.id");
+}
+
+TEST(Router, InternalPathsSurviveTheAppReDeclaringTheType) {
+  Router r;
+  std::string err;
+  r.set_internal_path("echo", "data.type");
+  int32_t id = r.add({"echo", {}, "", false}, err);
+  ASSERT_NE(r.route(id).internal_path[0], kNoPath);
+  ASSERT_EQ(r.add({"echo", {{"data.x", FieldKind::string}}, "data.id", false}, err), id);
+  const Route& again = r.route(id);
+  ASSERT_NE(again.internal_path[0], kNoPath);
+  EXPECT_EQ(again.paths.depth[again.internal_path[0]], 2);
+  EXPECT_EQ(again.paths.component[again.internal_path[0]][1], "type");
+  EXPECT_EQ(again.spec.required.size(), 1u);
+}
+
+TEST(Router, ImplicitRoutesNeverReplaceADeclarationAndCanBeRemoved) {
+  Router r;
+  std::string err;
+  int32_t declared = r.add({"typing", {{"data.user", FieldKind::string}}, "", false}, err);
+  EXPECT_EQ(r.add({"typing", {}, "", false}, err, true), declared);
+  EXPECT_EQ(r.route(declared).spec.required.size(), 1u);
+  int32_t implicit = r.add({"presence", {}, "", false}, err, true);
+  EXPECT_TRUE(r.route(implicit).implicit);
+  r.remove(implicit);
+  EXPECT_FALSE(r.valid(implicit));
+  EXPECT_EQ(r.find("presence"), -1);
+  EXPECT_EQ(r.find("typing"), declared);
+  EXPECT_EQ(r.add({"other", {}, "", false}, err), implicit) << "a freed id is reused";
+}
+
 TEST(Router, AppTypesGetIdsAndReRegisteringKeepsIdAndSubscribers) {
   Router r;
   std::string err;
-  int32_t id = r.add({"typing", {{"data.user_id", FieldKind::number}}, "", false, ""}, err);
+  int32_t id = r.add({"typing", {{"data.user_id", FieldKind::number}}, "", false}, err);
   ASSERT_GE(id, 0);
   r.add_subscriber(id);
-  EXPECT_EQ(r.add({"typing", {}, "data.id", false, ""}, err), id);
+  EXPECT_EQ(r.add({"typing", {}, "data.id", false}, err), id);
   EXPECT_EQ(r.route(id).subscribers, 1u);
   EXPECT_EQ(r.route(id).spec.dedupe_key, "data.id");
-  r.remove_subscriber(id);
-  r.remove_subscriber(id);
+  EXPECT_EQ(r.remove_subscriber(id), 0u);
+  EXPECT_EQ(r.remove_subscriber(id), 0u);
   EXPECT_EQ(r.route(id).subscribers, 0u);
 }
 
 TEST(Router, ManyTypesStayFindable) {
   Router r;
   std::string err;
-  for (int i = 0; i < 500; ++i) ASSERT_EQ(r.add({"type_" + std::to_string(i), {}, "", false, ""}, err), i);
+  for (int i = 0; i < 500; ++i) ASSERT_EQ(r.add({"type_" + std::to_string(i), {}, "", false}, err), i);
   for (int i = 0; i < 500; ++i) EXPECT_EQ(r.find("type_" + std::to_string(i)), i);
 }
 
 TEST(Router, RejectsBadSpecsWithAClearError) {
   Router r;
   std::string err;
-  EXPECT_EQ(r.add({"", {}, "", false, ""}, err), -1);
+  EXPECT_EQ(r.add({"", {}, "", false}, err), -1);
   EXPECT_NE(err.find("type name"), std::string::npos);
-  EXPECT_EQ(r.add({"*", {}, "", false, ""}, err), -1);
-  EXPECT_EQ(r.add({"t", {{"data..id", FieldKind::any}}, "", false, ""}, err), -1);
+  EXPECT_EQ(r.add({"*", {}, "", false}, err), -1);
+  EXPECT_EQ(r.add({"t", {{"data..id", FieldKind::any}}, "", false}, err), -1);
   EXPECT_NE(err.find("data..id"), std::string::npos);
-  EXPECT_EQ(r.add({"t", {}, "a.b.c.d.e", false, ""}, err), -1);
+  EXPECT_EQ(r.add({"t", {}, "a.b.c.d.e", false}, err), -1);
+  EXPECT_EQ(r.add({"t", {}, "data." + std::string(65, 'x'), false}, err), -1);
+  EXPECT_EQ(r.add({std::string(129, 't'), {}, "", false}, err), -1);
   std::vector<FieldSpec> many(9, FieldSpec{"data.x", FieldKind::any});
-  EXPECT_EQ(r.add({"t", many, "", false, ""}, err), -1);
+  EXPECT_EQ(r.add({"t", many, "", false}, err), -1);
   EXPECT_NE(err.find("too many paths (at most 8"), std::string::npos);
 }
 
@@ -83,12 +134,14 @@ TEST(Router, TypeSpecFromJson) {
   const Row rows[] = {
       {R"({"required":{}})", "a type spec needs a string name"},
       {R"({"name":7})", "a type spec needs a string name"},
-      {R"({"name":)", "a type spec needs a string name"},
+      {R"({"name":)", "a type spec must be an object"},
       {R"({"name":"t","required":[]})", "required must be an object of path: kind"},
       {R"({"name":"t","required":{"data.id":"int"}})", "required['data.id'] must be one of any, string"},
       {R"({"name":"t","required":{"data.id":1}})", "required['data.id'] must be one of"},
       {R"({"name":"t","dedupeKey":1})", "dedupeKey must be a dotted path string"},
       {R"({"name":"t","dedupeContent":"yes"})", "dedupeContent must be a boolean"},
+      {R"({"name":"t","dedupekey":"data.id"})", "unknown type spec member 'dedupekey'"},
+      {R"([1])", "a type spec must be an object"},
   };
   for (const Row& row : rows)
     EXPECT_NE(type_spec_from_json(row.json, spec).find(row.expect), std::string::npos) << row.json;

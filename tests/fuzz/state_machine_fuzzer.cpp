@@ -2,22 +2,24 @@
 // observations and app commands on a virtual clock; invariants are checked after every step.
 //
 // Layout: 8 bytes of config (delays, limits, heartbeat, outbox capacity, resume on/off), then operations of
-// 1 opcode byte + up to 3 argument bytes (missing bytes read as 0). Invariants after each step:
-//  - every state_changed event starts from the state the previous one ended in, follows an edge of
-//    the documented graph, and the last one ends in state();
-//  - idle and closed have no deadline; connecting, closing and (online) backing_off have one;
-//    after the host's timer fires (handle_timeout(now), re-woken at once while a deadline is due, at
-//    most twice) the next deadline is in the future: a host re-arming its one timer never spins;
+// 1 opcode byte + up to 3 argument bytes (missing bytes read as 0). Reports name the current socket or a
+// stale one. Invariants after each step:
+//  - every state_changed event starts from the state the previous one ended in, is an edge of the
+//    core's own transition table (Manager::transition_allowed), and the last one ends in state();
+//  - idle and closed have no deadline; connecting and closing have one; after the host's timer fires
+//    (handle_timeout(now), re-woken at once while a deadline is due, at most twice) the next deadline is
+//    in the future: a host re-arming its one timer never spins;
 //  - closed/auth_failed follows only evidence: a known rejection (HTTP 401/403, 4001/4003, probe 401)
-//    counted up to auth_failure_limit since connect(), or "no session". Unknown-cause failures
-//    (a browser's 1006, refused, timeouts) never end the session by themselves;
+//    counted up to auth_failure_limit since connect(), or "no session" from the token provider. Unknown-
+//    cause failures (a browser's 1006, refused, timeouts, a failing token provider) never end it alone;
 //  - closed/gave_up only with max_attempts set;
-//  - the outbox never holds more than its capacity, and is empty while open and once closed (idle may
-//    queue: frames sent before connect() wait for the first open); send() answers
-//    sent/queued/dropped consistently with the state;
-//  - each entry into connecting asks for exactly one socket; after a pre-open failure of unknown
-//    cause or a rejection, that socket's token is a fresh one;
-//  - frames are sent only while open; a close is requested only of a socket that exists;
+//  - the outbox never holds more than its capacity plus the frames a failed send put back, and is empty
+//    while open and once closed; send() answers sent/queued/dropped consistently with the state;
+//  - each entry into connecting asks for exactly one token; a socket is opened only for the current
+//    attempt and only once its token is in hand; after a pre-open failure of unknown cause or a
+//    rejection, the next token request asks for a fresh one;
+//  - frames are sent only while open; nothing is delivered while not open; a stale socket's reports
+//    change nothing;
 //  - resync only on an open after an earlier open, with a non-negative downtime.
 #include <cstdint>
 #include <cstdio>
@@ -48,20 +50,6 @@ struct Reader {
   double draw() { return byte() / 256.0; }
 };
 
-bool edge_allowed(State from, State to) {
-  switch (from) {
-    case State::idle: return to == State::connecting;
-    case State::connecting: return to == State::open || to == State::backing_off || to == State::closing || to == State::closed;
-    case State::open: return to == State::backing_off || to == State::closing || to == State::closed;
-    // connect() while the old socket is still closing starts a new attempt at once (not in the rules
-    // comment of manager.cpp, but harmless: the host drops the old socket's late events).
-    case State::closing: return to == State::closed || to == State::connecting;
-    case State::backing_off: return to == State::connecting || to == State::backing_off || to == State::closed;
-    case State::closed: return to == State::connecting;
-  }
-  return false;
-}
-
 bool fresh_token(nrt::TokenReason r) {
   return r == nrt::TokenReason::handshake_rejected || r == nrt::TokenReason::handshake_failed ||
          r == nrt::TokenReason::auth_closed;
@@ -84,10 +72,11 @@ std::string describe(const nrt::Config& c) {
   const nrt::ReconnectPolicy& r = c.reconnect;
   char buf[320];
   std::snprintf(buf, sizeof buf,
-                "initial %u max %u jitter %.2f floor %u attempts %u auth_limit %u stable %u connect_timeout %u "
-                "heartbeat %u/%u outbox %u",
+                "initial %u max %u jitter %.2f floor %u attempts %u auth_limit %u stable %u token_timeout %u "
+                "connect_timeout %u heartbeat %u/%u outbox %u",
                 r.initial_delay_ms, r.max_delay_ms, r.jitter, r.min_delay_ms, r.max_attempts, r.auth_failure_limit,
-                r.stable_after_ms, r.connect_timeout_ms, c.heartbeat.interval_ms, c.heartbeat.timeout_ms, c.outbox_capacity);
+                r.stable_after_ms, r.token_timeout_ms, r.connect_timeout_ms, c.heartbeat.interval_ms,
+                c.heartbeat.timeout_ms, c.outbox_capacity);
   return buf;
 }
 
@@ -105,7 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.max_attempts = limits & 7;
   r.auth_failure_limit = 1 + ((limits >> 3) & 3);
   r.stable_after_ms = (limits >> 5) * 500u;
-  r.connect_timeout_ms = 1 + in.byte() * 40u;
+  const uint8_t timeouts = in.byte();
+  r.connect_timeout_ms = 1 + (timeouts & 15) * 600u;
+  r.token_timeout_ms = 1 + (timeouts >> 4) * 600u;
   const uint8_t hb = in.byte();
   c.heartbeat.interval_ms = (hb & 15) * 100u;
   c.heartbeat.timeout_ms = 1 + (hb >> 4) * 100u;
@@ -114,13 +105,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   c.resume = misc & 8;
   if (!nrt::validate(c).empty()) return 0;
 
-  nrt::Manager core(c);
-  core.add_subscriber(core.find_route("new_message"));
+  nrt::Manager core(c, {0x1234, 0x5678});
+  std::string error;
+  core.subscribe("new_message", error);
   int64_t now = 0;
   State tracked = State::idle;
+  uint32_t socket = 0;           // the latest request_token's socket
+  bool token_in_hand = false;    // handle_token(ready) was accepted for `socket`
   uint32_t known_rejections = 0;  // since the last connect() from idle/closed: an upper bound of the core's count
   bool need_fresh_token = false;
   bool ever_opened = false;
+  uint64_t put_back = 0;          // frames a failed send returned to the outbox (may exceed its capacity)
 
   // NRT_FUZZ_TRACE=1 prints each step, to read a reproducer: ./nrt_fuzz_state_machine crash-...
   static const bool trace = std::getenv("NRT_FUZZ_TRACE") != nullptr;
@@ -134,41 +129,47 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   for (int step = 0; in.more() && step < 4096; ++step) {
     const State before = core.state();
-    const uint8_t op = in.byte() % 14;
+    const nrt::Stats stats_before = core.stats();
+    const uint8_t op = in.byte() % 18;
+    const uint8_t which = in.byte();
+    const uint32_t target = (which & 1) ? socket : socket - 1;  // the current socket, or a stale one
+    const bool live = target == socket && socket != 0;
     bool evidence = false;   // this step may legitimately end in auth_failed
     bool failure = false;    // this step may legitimately end in gave_up
     bool timeout_step = false;
     bool fresh_after = false;
+    bool token_now = false;
     switch (op) {
       case 0:
         if (before == State::idle || before == State::closed) known_rejections = 0, need_fresh_token = false;
         core.connect(now);
         break;
-      case 1: core.handle_open(now); break;
+      case 1: core.handle_open(now, target); break;
       case 2: {
         const uint16_t code = kCloseCodes[in.byte() % 10];
-        const bool socket = before == State::connecting || before == State::open;
-        if (socket && (code == 4001 || code == 4003)) ++known_rejections, evidence = true;
-        if (socket) failure = true;
-        if (before == State::connecting || (socket && (code == 4001 || code == 4003))) fresh_after = true;
-        core.handle_close(now, code, in.draw());
+        const bool socket_up = live && (before == State::connecting || before == State::open);
+        if (socket_up && (code == 4001 || code == 4003)) ++known_rejections, evidence = true;
+        if (socket_up) failure = true;
+        if (socket_up && (before == State::connecting || code == 4001 || code == 4003)) fresh_after = true;
+        core.handle_close(now, target, {code}, in.draw());
         break;
       }
       case 3: {
-        const auto what = static_cast<nrt::HandshakeFailure>(in.byte() % 3);
+        const auto what = static_cast<nrt::SocketError>(in.byte() % 3);
         const uint16_t status = kStatuses[in.byte() % 8];
-        const bool rejected = what == nrt::HandshakeFailure::http_status && (status == 401 || status == 403);
-        if (before == State::connecting) {
+        const bool rejected = what == nrt::SocketError::http_status && (status == 401 || status == 403);
+        if (live && before == State::connecting) {
           failure = true;
           if (rejected) ++known_rejections, evidence = true;
-          if (rejected || what == nrt::HandshakeFailure::unknown) fresh_after = true;
+          if (rejected || what == nrt::SocketError::none) fresh_after = true;
+        } else if (live && before == State::open) {
+          failure = true;
         }
-        core.handle_handshake_failure(now, what, status, in.draw());
+        core.handle_close(now, target, {1006, what, status, static_cast<uint32_t>(in.byte()) * 100u}, in.draw());
         break;
       }
       case 4: {
-        const auto ev = static_cast<nrt::AuthEvidence>(in.byte() % 3);
-        if (ev == nrt::AuthEvidence::no_session) evidence = true;
+        const auto ev = static_cast<nrt::AuthEvidence>(in.byte() % 2);
         if (ev == nrt::AuthEvidence::probe_unauthorized && (before == State::backing_off || before == State::connecting)) {
           ++known_rejections, evidence = true;
           fresh_after = true;
@@ -176,7 +177,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         core.handle_auth_evidence(now, ev, in.draw());
         break;
       }
-      case 5: core.handle_network(now, in.byte() & 1); break;
+      case 5: core.handle_network(now, in.byte() & 1); failure = true; break;
       case 6: core.handle_wake(now); break;
       case 7: {  // the host's timer: wake exactly at the deadline, or late by a jump
         const int64_t deadline = core.next_deadline();
@@ -199,19 +200,56 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (res == nrt::SendResult::queued) check(!is_volatile && queued < c.outbox_capacity, "queued beyond capacity or volatile", step);
         break;
       }
-      case 10: core.handle_frame(now, kFrames[in.byte() % 8]); break;
-      case 11: core.close(now, kCloseCodes[in.byte() % 10]); break;
+      case 10: {
+        const nrt::Decision d = core.handle_frame(now, target, kFrames[in.byte() % 8]);
+        if (before != State::open || !live) check(d.verdict == nrt::Verdict::ignored, "a frame was taken while not open", step);
+        break;
+      }
+      case 11: core.close(now, kCloseCodes[in.byte() % 10], "bye"); break;
       case 12: fire(in.draw()); timeout_step = true; failure = true; break;  // spurious or due
       case 13: now += in.byte(); fire(in.draw()); timeout_step = true; failure = true; break;
+      case 14: {
+        const auto outcome = static_cast<nrt::TokenOutcome>(in.byte() % 3);
+        if (outcome == nrt::TokenOutcome::no_session) evidence = true;
+        if (outcome != nrt::TokenOutcome::ready) failure = true;
+        token_now = live && outcome == nrt::TokenOutcome::ready && before == State::connecting && !token_in_hand;
+        core.handle_token(now, target, outcome, in.draw());
+        break;
+      }
+      case 15: core.abandon(now); break;
+      case 16: {
+        const bool app = in.byte() & 1;
+        const nrt::SendResult res = core.handle_send_failed(now, target, "{\"type\":\"app\"}", app, in.draw());
+        if (!app) check(res == nrt::SendResult::dropped, "a failed ping was not dropped", step);
+        if (res == nrt::SendResult::queued) ++put_back;
+        failure = true;
+        break;
+      }
+      case 17: {
+        const nrt::Decision d = core.handle_unread_frame(now, target, static_cast<nrt::UnreadReason>(in.byte() % 3));
+        check(d.verdict == nrt::Verdict::rejected || d.verdict == nrt::Verdict::ignored, "an unread frame was taken", step);
+        break;
+      }
     }
 
     nrt::Action a;
+    int requests = 0;
     int opens = 0;
     int sends = 0;
     int closes = 0;
     nrt::TokenReason token = nrt::TokenReason::initial;
     while (core.poll_action(a)) {
-      if (a.kind == nrt::ActionKind::open_socket) ++opens, token = a.token_reason;
+      if (a.kind == nrt::ActionKind::request_token) {
+        ++requests, token = a.token_reason;
+        check(a.socket != socket, "a new attempt reuses a socket number", step);
+        socket = a.socket;
+        token_in_hand = false;
+      }
+      if (a.kind == nrt::ActionKind::open_socket) {
+        ++opens;
+        check(a.socket == socket && token_now, "a socket opened without its token in hand", step);
+        token_in_hand = true;
+      }
       if (a.kind == nrt::ActionKind::send_frame) ++sends;
       if (a.kind == nrt::ActionKind::close_socket) ++closes;
     }
@@ -222,14 +260,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (e.kind == nrt::EventKind::state_changed) {
         check(static_cast<uint8_t>(e.to) <= 5, "state out of range", step);
         check(e.from == tracked, "transition does not start where the last one ended", step);
-        if (!edge_allowed(e.from, e.to))
+        if (!nrt::Manager::transition_allowed(e.from, e.to))
           std::fprintf(stderr, "transition %s -> %s (%s)\n", nrt::to_string(e.from), nrt::to_string(e.to), nrt::to_string(e.reason));
-        check(edge_allowed(e.from, e.to), "transition not in the state graph", step);
+        check(nrt::Manager::transition_allowed(e.from, e.to), "transition not in the state graph", step);
         if (e.to == State::connecting) ++entered_connecting;
         if (e.to == State::open) opened_now = true;
         if (e.to == State::closed && e.reason == nrt::Reason::auth_failed) {
           check(evidence, "auth_failed without auth evidence in this step", step);
-          check(known_rejections >= c.reconnect.auth_failure_limit || op == 4,
+          check(known_rejections >= c.reconnect.auth_failure_limit || op == 14,
                 "auth_failed before auth_failure_limit known rejections", step);
         }
         if (e.to == State::closed && e.reason == nrt::Reason::gave_up)
@@ -243,25 +281,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const State s = core.state();
     check(static_cast<uint8_t>(s) <= 5, "state out of range", step);
     check(s == tracked, "state() differs from the last transition", step);
-    check(opens == entered_connecting, "one socket per entry into connecting", step);
-    if (opens) {
+    check(requests == entered_connecting, "one token request per entry into connecting", step);
+    check(opens <= 1, "more than one socket in one step", step);
+    if (requests) {
       if (need_fresh_token) check(fresh_token(token), "retry after a rejection/unknown failure reuses the token", step);
       need_fresh_token = false;
     }
     if (fresh_after && s == State::backing_off) need_fresh_token = true;
     if (sends) check(s == State::open, "frame sent while not open", step);
-    if (closes) check(before == State::connecting || before == State::open, "close requested with no socket", step);
+    if (closes) check(before == State::connecting || before == State::open || before == State::closing, "close requested with no socket", step);
+    if (!live && (op == 1 || op == 2 || op == 3 || op == 14))
+      check(s == before && core.stats().frames_received == stats_before.frames_received, "a stale socket's report changed the state", step);
 
     const nrt::Stats st = core.stats();
-    check(st.frames_queued <= c.outbox_capacity, "outbox over capacity", step);
+    check(st.frames_queued <= c.outbox_capacity + put_back, "outbox over capacity", step);
+    if (st.frames_queued <= c.outbox_capacity) put_back = 0;
     if (s == State::open) check(st.frames_queued == 0, "outbox not flushed while open", step);
     if (s == State::closed) check(st.frames_queued == 0, "outbox kept after the session ended", step);
+    check(st.frames_received == st.frames_delivered + st.duplicates + st.unsubscribed + st.rejected + st.heartbeats + st.ignored,
+          "a frame without exactly one verdict", step);
 
     const int64_t deadline = core.next_deadline();
     if (trace)
-      std::fprintf(stderr, "step %d op %d: now %lld, %s -> %s, deadline %lld, opens %d sends %d closes %d\n", step, op,
+      std::fprintf(stderr, "step %d op %d: now %lld, %s -> %s, deadline %lld, requests %d opens %d sends %d closes %d\n", step, op,
                    static_cast<long long>(now), nrt::to_string(before), nrt::to_string(s),
-                   static_cast<long long>(deadline == nrt::kNever ? -1 : deadline), opens, sends, closes);
+                   static_cast<long long>(deadline == nrt::kNever ? -1 : deadline), requests, opens, sends, closes);
     if (s == State::idle || s == State::closed) check(deadline == nrt::kNever, "a deadline while idle/closed", step);
     if (s == State::connecting || s == State::closing) check(deadline != nrt::kNever, "no deadline while connecting/closing", step);
     if (timeout_step) check(deadline > now, "after handle_timeout(now) a deadline is still due", step);

@@ -68,6 +68,7 @@ std::string describe(const nrt::ReconnectPolicy& p) {
 // One client: its core, and the socket outcome the simulated server has scheduled for it.
 struct Client {
   std::unique_ptr<nrt::Manager> core;
+  uint32_t socket = 0;
   int64_t outcome_at = nrt::kNever;  // when the pending handshake resolves
   bool will_open = false;
 };
@@ -89,10 +90,12 @@ Histogram simulate(const std::string& name, const nrt::ReconnectPolicy& policy, 
   std::vector<Client> clients(static_cast<size_t>(opt.clients));
   nrt::Action action;
   nrt::Event event;
-  // Drains a core: every open_socket is a connect attempt the server answers later.
+  // Drains a core: a token is at hand at once; every open_socket is a connect attempt the server answers later.
   auto drain = [&](Client& c, int64_t now) {
     while (c.core->poll_action(action)) {
+      if (action.kind == nrt::ActionKind::request_token) c.core->handle_token(now, action.socket, nrt::TokenOutcome::ready, 0);
       if (action.kind != nrt::ActionKind::open_socket) continue;
+      c.socket = action.socket;
       if (now >= 0 && now < kHorizonMs) ++h.buckets[static_cast<size_t>(now / kBucketMs)];
       c.will_open = now >= server_up_at;
       c.outcome_at = now + (c.will_open ? kHandshakeMs : kRefuseAfterMs);
@@ -103,16 +106,17 @@ Histogram simulate(const std::string& name, const nrt::ReconnectPolicy& policy, 
   // Before the restart every client has been open long enough to count as stable.
   const int64_t before = -60000;
   for (Client& c : clients) {
-    c.core = std::make_unique<nrt::Manager>(config);
+    c.core = std::make_unique<nrt::Manager>(config, nrt::KeySecret{rng(), rng()});
     c.core->connect(before);
-    c.core->handle_open(before);
+    drain(c, before);
+    c.core->handle_open(before, c.socket);
     c.core->handle_timeout(before + policy.stable_after_ms, draw());
     c.outcome_at = nrt::kNever;
     drain(c, before);
   }
   // t = 0: the server process dies; every socket closes with 1006.
   for (Client& c : clients) {
-    c.core->handle_close(0, 1006, draw());
+    c.core->handle_close(0, c.socket, {1006}, draw());
     drain(c, 0);
   }
   // The virtual clock advances 1 ms at a time; each client is woken at its own deadline, as the JS
@@ -123,8 +127,8 @@ Histogram simulate(const std::string& name, const nrt::ReconnectPolicy& policy, 
     for (Client& c : clients) {
       if (c.outcome_at <= now) {
         c.outcome_at = nrt::kNever;
-        if (c.will_open) c.core->handle_open(now);
-        else c.core->handle_handshake_failure(now, nrt::HandshakeFailure::refused, 0, draw());
+        if (c.will_open) c.core->handle_open(now, c.socket);
+        else c.core->handle_close(now, c.socket, {1006, nrt::SocketError::refused}, draw());
         drain(c, now);
       }
       if (c.core->next_deadline() <= now) {

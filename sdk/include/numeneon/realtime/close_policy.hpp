@@ -1,4 +1,4 @@
-// What a failed or closed socket means for the session (see ../shared/PROTOCOL.md, "Other closes seen").
+// What a socket that ended without the client asking means for the session (docs/PROTOCOL.md, "Closes").
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,14 @@
 
 namespace numeneon::realtime {
 
+// What the host saw when a socket ended: the close code, plus what its error event said, if anything.
+struct SocketClose {
+  uint16_t code = 1006;
+  SocketError error = SocketError::none;
+  uint16_t http_status = 0;     // with SocketError::http_status
+  uint32_t retry_after_ms = 0;  // the server's Retry-After, when the host could read one (HTTP 429/503)
+};
+
 struct FailureVerdict {
   Reason reason;           // reported with the transition to backing_off
   TokenReason next_token;  // what the next token request says
@@ -14,16 +22,13 @@ struct FailureVerdict {
   bool probe;              // cause unknown: ask the host for an HTTP auth probe, if it has one
 };
 
-// A close the client did not ask for. `opened`: whether the socket had reached `open`.
-//   after open: 4001/4003 → auth rejection; 1000/1001 → server_closed (daphne's websocket_timeout sends
-//   1000: reconnect); anything else (1006, 1011, ...) → connection_lost.
-//   before open: 4001/4003 → auth rejection; anything else is a handshake failure of unknown cause.
-FailureVerdict classify_close(uint16_t code, bool opened);
-
-// A handshake that failed before `open`, with what the host knows about it.
-//   HTTP 401/403 → auth rejection; other statuses → handshake_failed (server trouble, token is fine);
-//   refused → connection_refused; unknown (a browser's 1006) → handshake_failed + fresh token + probe,
-//   never an auth rejection by itself.
-FailureVerdict classify_handshake_failure(HandshakeFailure what, uint16_t http_status);
+// `opened`: whether the socket had reached `open`.
+//   4001/4003 (before or after open) → auth rejection, fresh token.
+//   after open: 1000/1001 → server_closed (daphne's websocket_timeout sends 1000: reconnect);
+//     anything else (1006, 1011, ...) → connection_lost.
+//   before open: HTTP 401/403 → auth rejection; other statuses → handshake_failed (server trouble, the
+//     token is fine); refused → connection_refused; nothing known (a browser's 1006) → handshake_failed
+//     + fresh token + probe, never an auth rejection by itself.
+FailureVerdict classify_close(const SocketClose& close, bool opened);
 
 }  // namespace numeneon::realtime

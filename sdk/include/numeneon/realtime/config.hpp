@@ -15,7 +15,8 @@ struct ReconnectPolicy {
   uint32_t min_delay_ms = 100;       // floor: never retry sooner than this
   uint32_t max_attempts = 0;         // retries before giving up; 0 = never give up (5 reproduces the seed)
   uint32_t stable_after_ms = 5000;   // the attempt counter resets only after the link stayed open this long
-  uint32_t connect_timeout_ms = 10000;  // abort a handshake (token fetch included) that hangs
+  uint32_t token_timeout_ms = 30000;    // a token provider slower than this counts as failed (token_failed)
+  uint32_t connect_timeout_ms = 10000;  // abort a handshake that hangs (counted from open_socket, not the token)
   uint32_t auth_failure_limit = 2;   // consecutive known auth rejections before terminal auth_failed
 };
 

@@ -13,6 +13,9 @@ class Outbox {
 
   // False when full: the caller reports the overflow, nothing is dropped silently.
   bool push(std::string frame);
+  // Puts frames that were on their way out back in front, in their order (may exceed the capacity by
+  // those frames: they were accepted once already).
+  void push_front(std::deque<std::string> frames);
   bool pop(std::string& out);
   size_t size() const { return queue_.size(); }
   void clear() { queue_.clear(); }

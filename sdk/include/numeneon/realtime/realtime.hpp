@@ -6,6 +6,7 @@
 #include "numeneon/realtime/codes.hpp"
 #include "numeneon/realtime/config.hpp"
 #include "numeneon/realtime/dedupe.hpp"
+#include "numeneon/realtime/event_key.hpp"
 #include "numeneon/realtime/frame_scan.hpp"
 #include "numeneon/realtime/heartbeat.hpp"
 #include "numeneon/realtime/json.hpp"

@@ -18,61 +18,78 @@ struct FieldSpec {
   FieldKind kind = FieldKind::any;
 };
 
+// What the app (or the built-in NUMENEON schema) declares about a type.
+//
+// The de-duplication key must identify the *event*, not a subject of it: a message id, a request id, a
+// comment id. `friend_accepted`'s data.friend.id names a person, who can accept again after an
+// unfriend and a new request, so it has no key. Where no field identifies the event, leave the key
+// empty: the frame is then never dropped as a duplicate.
 struct TypeSpec {
   std::string name;                // the frame's "type"
   std::vector<FieldSpec> required; // a frame without these is rejected as invalid_payload
   std::string dedupe_key;          // dotted path to a scalar identifying the event; empty = none
   bool dedupe_content = false;     // with no key (or the key absent), de-duplicate on the whole frame
-  std::string probe;               // a path captured but not required (echo's data.type for the heartbeat,
-                                   // connection_established's resume verdict)
 };
 
 constexpr uint8_t kNoPath = 0xFF;
+constexpr size_t kInternalPaths = 1;  // paths the manager captures for itself, per route
 
 struct Route {
   TypeSpec spec;
+  bool implicit = false;                // registered by a subscription, with no schema: dropped with it
   std::vector<std::string> components;  // owns the strings `paths` points into
-  PathSet paths;                        // required fields, the dedupe key, the probe, the event id
+  PathSet paths;                        // required fields, the dedupe key, internal paths, the event id
   uint8_t dedupe_path = kNoPath;
-  uint8_t probe_path = kNoPath;
+  uint8_t internal_path[kInternalPaths] = {kNoPath};
   uint8_t event_id_path = kNoPath;
   uint32_t subscribers = 0;
 };
 
 class Router {
  public:
-  // Adds a type, or replaces the schema of a known one (keeping its id and subscribers).
-  // Returns the route id, or -1 with `error` set to one sentence.
-  int32_t add(TypeSpec spec, std::string& error);
+  // Adds a type, or replaces the declaration of a known one (keeping its id, subscribers and internal
+  // paths). Returns the route id, or -1 with `error` set to one sentence.
+  int32_t add(TypeSpec spec, std::string& error, bool implicit = false);
+  // Forgets a type (its id may be reused).
+  void remove(int32_t id);
 
   // -1 when the type is not registered. Allocation-free.
   int32_t find(std::string_view name) const;
 
+  bool valid(int32_t id) const { return id >= 0 && static_cast<size_t>(id) < routes_.size() && routes_[static_cast<size_t>(id)]; }
   const Route& route(int32_t id) const { return *routes_[static_cast<size_t>(id)]; }
   size_t size() const { return routes_.size(); }
 
   void add_subscriber(int32_t id) { ++routes_[static_cast<size_t>(id)]->subscribers; }
-  void remove_subscriber(int32_t id);
+  // Returns the subscribers left.
+  uint32_t remove_subscriber(int32_t id);
   void set_wildcard(bool on) { wildcard_ = on; }
+  bool wildcard() const { return wildcard_; }
+
+  // Set before add(): paths the owner captures for itself. They survive an app re-declaring the type,
+  // so an app's schema can never break the protocol the owner speaks through it.
+  void set_internal_path(std::string type, std::string path);
   // A top-level path every type is scanned for (the resume extension's "event_id"); set before add().
   void set_event_id_path(std::string path) { event_id_path_ = std::move(path); }
-  bool wildcard() const { return wildcard_; }
 
  private:
   void rehash();
+  const std::string* internal_path_for(std::string_view type) const;
 
-  std::vector<std::unique_ptr<Route>> routes_;  // stable addresses: PathSet views into each Route
+  std::vector<std::unique_ptr<Route>> routes_;  // stable addresses: PathSet views into each Route; null = free
   std::vector<int32_t> slots_;                  // open addressing over names; -1 = empty
+  std::vector<std::pair<std::string, std::string>> internal_;  // type → internal path
   bool wildcard_ = false;
   std::string event_id_path_;
 };
 
 // Reads a type spec from the JSON the JS side passes to registerType:
 //   {"name": "...", "required": {"data.id": "number", ...}, "dedupeKey": "data.id", "dedupeContent": false}
-// `required` kinds: any, string, number, object, array, boolean. Returns "" or one sentence.
+// `required` kinds: any, string, number, object, array, boolean. Unknown members are an error, so a
+// typo is reported rather than ignored. Returns "" or one sentence.
 std::string type_spec_from_json(std::string_view json, TypeSpec& out);
 
-// The frame types of the NUMENEON protocol (../shared/PROTOCOL.md), with their required fields and
+// The frame types of the NUMENEON protocol (docs/PROTOCOL.md), with their required fields and
 // de-duplication keys.
 std::vector<TypeSpec> numeneon_types();
 
