@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Wasm core at each optimisation level (NRT_WASM_OPT) into build/flags/<level>/out and prints
 # each variant's gzip -9 size; `bash bench/flags.sh --speed` also runs rows 1-2 on each variant.
-# Closure is applied to the glue exactly as in the shipped build (bindings/CMakeLists.txt).
 # Used to choose the shipped flags; not part of bench/run.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +12,6 @@ for level in O3 O2 Os Oz; do
     -DNRT_BUILD_TESTS=OFF "-DNRT_WASM_OPT=-$level" -DNRT_JS_WASM_DIR="$ROOT/$dir/out" >/dev/null
   cmake --build "$dir" --target numeneon_core >/dev/null
   w=$(gzip -9c "$dir/out/numeneon_core.wasm" | wc -c)
-  g=$(gzip -9c "$dir/out/numeneon_core.mjs" | wc -c)
-  echo "-$level wasm_gz=$w glue_gz=$g total_gz=$((w + g))"
+  echo "-$level wasm_gz=$w"
   if [ "${1:-}" = --speed ]; then NRT_BENCH_WASM_DIR="$dir/out" node bench/js/ingest.bench.js --rounds=5 | grep -E '^\| [12] '; fi
 done

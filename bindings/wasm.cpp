@@ -1,9 +1,13 @@
-// Thin Wasm bindings: embind for the low-frequency API, two plain exports for the per-frame path.
-// Errors cross as values (strings, codes); nothing here throws.
-#include <emscripten/bind.h>
+// Thin Wasm bindings: a plain C ABI over the Manager, no Emscripten runtime and no JS glue.
+//
+// Strings from JS arrive in one scratch buffer (nrt_buffer): JS writes UTF-8 there, then calls the
+// function with the byte length. Actions, events, names and stats go out through one float64 record
+// (codes.hpp: Slot, StatSlot), strings as (pointer, length) into memory the binding owns until the next
+// call. Errors cross as values (-1, 0, codes); nothing here throws or aborts on bad input.
 #include <emscripten/emscripten.h>
 
 #include <cstdlib>
+#include <new>
 #include <string>
 
 #include "numeneon/realtime/realtime.hpp"
@@ -15,156 +19,42 @@ namespace {
 // Milliseconds come from JS as doubles (performance.now()).
 int64_t ms(double now) { return static_cast<int64_t>(now); }
 
-struct JsAction {
-  int kind = -1;  // -1: none left
-  int token_reason = 0;
-  int attempt = 0;
-  int close_code = 0;
-  double resume_from = 0;
-  std::string payload;
+struct Core {
+  Core(nrt::Config config, nrt::KeySecret secret) : manager(std::move(config), secret) {}
+  nrt::Manager manager;
+  std::string text;  // the last string handed out (payload, route name, path)
 };
 
-struct JsEvent {
-  int kind = -1;  // -1: none left
-  int from = 0;
-  int to = 0;
-  int reason = 0;
-  int attempt = 0;
-  int delay_ms = 0;
-  int close_code = 0;
-  double downtime_ms = 0;
-  int error = 0;
-  std::string detail;
-};
-
-struct JsStats {
-  double frames_received, frames_delivered, duplicates, unsubscribed, rejected, heartbeats, bytes_received,
-      frames_sent, bytes_sent, frames_queued, frames_dropped, connects, reconnects, auth_rejections;
-  int state;
-};
-
-int g_live_cores = 0;  // for the leak test: every Core must be deleted by dispose() or the finalizer
-
-class Core {
- public:
-  explicit Core(const nrt::Config& config) : m_(config) { ++g_live_cores; }
-  ~Core() { --g_live_cores; }
-  Core(const Core&) = delete;
-  Core& operator=(const Core&) = delete;
-
-  uintptr_t handle() { return reinterpret_cast<uintptr_t>(&m_); }
-
-  void connect(double now) { m_.connect(ms(now)); }
-  void close(double now, int code) { m_.close(ms(now), static_cast<uint16_t>(code)); }
-  int send(double now, std::string frame, bool is_volatile) {
-    return static_cast<int>(m_.send(ms(now), std::move(frame), is_volatile));
-  }
-  void handleOpen(double now) { m_.handle_open(ms(now)); }
-  void handleClose(double now, int code, double draw) { m_.handle_close(ms(now), static_cast<uint16_t>(code), draw); }
-  void handleHandshakeFailure(double now, int what, int status, double draw) {
-    m_.handle_handshake_failure(ms(now), static_cast<nrt::HandshakeFailure>(what), static_cast<uint16_t>(status), draw);
-  }
-  void handleAuthEvidence(double now, int evidence, double draw) {
-    m_.handle_auth_evidence(ms(now), static_cast<nrt::AuthEvidence>(evidence), draw);
-  }
-  void handleNetwork(double now, bool online) { m_.handle_network(ms(now), online); }
-  void handleWake(double now) { m_.handle_wake(ms(now)); }
-  void handleTimeout(double now, double draw) { m_.handle_timeout(ms(now), draw); }
-  double nextDeadline() const {
-    int64_t d = m_.next_deadline();
-    return d == nrt::kNever ? -1.0 : static_cast<double>(d);
-  }
-
-  JsAction pollAction() {
-    JsAction out;
-    nrt::Action a;
-    if (!m_.poll_action(a)) return out;
-    out.kind = static_cast<int>(a.kind);
-    out.token_reason = static_cast<int>(a.token_reason);
-    out.attempt = static_cast<int>(a.attempt);
-    out.close_code = a.close_code;
-    out.resume_from = static_cast<double>(a.resume_from);
-    out.payload = std::move(a.payload);
-    return out;
-  }
-
-  JsEvent pollEvent() {
-    JsEvent out;
-    nrt::Event e;
-    if (!m_.poll_event(e)) return out;
-    out.kind = static_cast<int>(e.kind);
-    out.from = static_cast<int>(e.from);
-    out.to = static_cast<int>(e.to);
-    out.reason = static_cast<int>(e.reason);
-    out.attempt = static_cast<int>(e.attempt);
-    out.delay_ms = static_cast<int>(e.delay_ms);
-    out.close_code = e.close_code;
-    out.downtime_ms = static_cast<double>(e.downtime_ms);
-    out.error = static_cast<int>(e.error);
-    out.detail = std::move(e.detail);
-    return out;
-  }
-
-  // spec: the JSON of nrt::type_spec_from_json. Returns the route id, or -1 (then lastError() says why).
-  int registerType(const std::string& spec_json) {
-    nrt::TypeSpec spec;
-    error_ = nrt::type_spec_from_json(spec_json, spec);
-    return error_.empty() ? m_.register_type(std::move(spec), error_) : -1;
-  }
-  std::string lastError() const { return error_; }
-  int findRoute(const std::string& type) const { return m_.find_route(type); }
-  std::string routeName(int route) const { return valid(route) ? m_.router().route(route).spec.name : ""; }
-  std::string requiredPath(int route, int field) const {
-    if (!valid(route)) return "";
-    const auto& req = m_.router().route(route).spec.required;
-    return field >= 0 && static_cast<size_t>(field) < req.size() ? req[static_cast<size_t>(field)].path : "";
-  }
-  void addSubscriber(int route) {
-    if (valid(route)) m_.add_subscriber(route);
-  }
-  void removeSubscriber(int route) {
-    if (valid(route)) m_.remove_subscriber(route);
-  }
-  void setWildcard(bool on) { m_.set_wildcard(on); }
-  bool claim(int route, const std::string& key_json, double now) { return valid(route) && m_.claim(route, key_json, ms(now)); }
-  int state() const { return static_cast<int>(m_.state()); }
-  int maxFrameBytes() const { return static_cast<int>(m_.config().limits.max_frame_bytes); }
-
-  JsStats stats() const {
-    nrt::Stats s = m_.stats();
-    auto d = [](uint64_t v) { return static_cast<double>(v); };
-    return {d(s.frames_received), d(s.frames_delivered), d(s.duplicates),  d(s.unsubscribed), d(s.rejected),
-            d(s.heartbeats),      d(s.bytes_received),   d(s.frames_sent), d(s.bytes_sent),   d(s.frames_queued),
-            d(s.frames_dropped),  d(s.connects),         d(s.reconnects),  d(s.auth_rejections), static_cast<int>(s.state)};
-  }
-
- private:
-  bool valid(int route) const { return route >= 0 && static_cast<size_t>(route) < m_.router().size(); }
-  nrt::Manager m_;
-  std::string error_;
-};
-
-// Empty string when the options are usable, else the reason (JS turns it into a TypeError).
-std::string validateOptions(const std::string& options_json) { return nrt::config_from_json(options_json).error; }
-
-Core* createCore(const std::string& options_json) {
-  nrt::ConfigResult r = nrt::config_from_json(options_json);
-  return r.ok() ? new Core(r.config) : nullptr;
-}
-
-// One ingest buffer per module instance: JS is single-threaded and copies each frame in just before ingest.
-unsigned char* g_buffer = nullptr;
+int g_live_cores = 0;  // for the leak test: every Core must be destroyed by dispose() or the finalizer
+unsigned char* g_buffer = nullptr;  // the scratch buffer: JS is single-threaded and copies in just before a call
 size_t g_capacity = 0;
+double g_record[nrt::kSlots];  // also holds the StatSlot counters
+static_assert(nrt::kSlots > static_cast<uint32_t>(nrt::StatSlot::state), "the record holds the stats too");
+std::string g_error;
+
+Core* core(uintptr_t handle) { return reinterpret_cast<Core*>(handle); }
+std::string_view scratch(size_t len) { return {reinterpret_cast<const char*>(g_buffer), len}; }
+void slot(nrt::Slot s, double v) { g_record[static_cast<size_t>(s)] = v; }
+void hand_out(Core* c, std::string text) {
+  c->text = std::move(text);
+  slot(nrt::Slot::payload_ptr, static_cast<double>(reinterpret_cast<uintptr_t>(c->text.data())));
+  slot(nrt::Slot::payload_len, static_cast<double>(c->text.size()));
+}
+int fail(std::string message) {
+  g_error = std::move(message);
+  return -1;
+}
 
 }  // namespace
 
 extern "C" {
 
-// The layout of nrt_ingest's packed verdict and of the embind API. The JS driver refuses a module with
-// another number, so a stale .wasm next to newer JS fails loudly instead of mis-routing frames.
-EMSCRIPTEN_KEEPALIVE int nrt_abi() { return 2; }
+// The codes and record layout this module was built with (the hash of codes.hpp and this file,
+// computed by CMake). The JS driver refuses a module with another number, so a stale .wasm next to
+// newer JS fails loudly instead of mis-routing frames.
+EMSCRIPTEN_KEEPALIVE uint32_t nrt_abi() { return NRT_ABI; }
 
-// Returns a buffer of at least `size` bytes for the next frame (grown on demand, never shrunk).
+// A scratch buffer of at least `size` bytes (grown on demand, never shrunk), or 0 if memory ran out.
 EMSCRIPTEN_KEEPALIVE unsigned char* nrt_buffer(size_t size) {
   if (size > g_capacity) {
     std::free(g_buffer);
@@ -175,83 +65,182 @@ EMSCRIPTEN_KEEPALIVE unsigned char* nrt_buffer(size_t size) {
   return g_buffer;
 }
 
-// Ingests the `len` bytes at the start of the buffer for the core at `handle`. The decision is packed:
-//   bits 0-2 verdict | bits 3-7 error code | bits 8-11 failing field | bit 12 events queued | bits 13-31 route + 1.
-EMSCRIPTEN_KEEPALIVE int32_t nrt_ingest(uintptr_t handle, double now, size_t len) {
-  auto* m = reinterpret_cast<nrt::Manager*>(handle);
-  nrt::Decision d = m->handle_frame(ms(now), std::string_view(reinterpret_cast<const char*>(g_buffer), len));
-  uint32_t field = d.field == nrt::kNoPath ? 15u : d.field;
-  return static_cast<int32_t>(static_cast<uint32_t>(d.verdict) | (static_cast<uint32_t>(d.error) << 3) |
-                              (field << 8) | (static_cast<uint32_t>(d.events) << 12) |
-                              (static_cast<uint32_t>(d.route + 1) << 13));
+EMSCRIPTEN_KEEPALIVE double* nrt_record() { return g_record; }
+EMSCRIPTEN_KEEPALIVE const char* nrt_error() { return g_error.c_str(); }
+EMSCRIPTEN_KEEPALIVE int nrt_live_cores() { return g_live_cores; }
+
+// Options JSON in the scratch buffer; the secret is four random 32-bit draws. 0 when the options are
+// unusable (nrt_error() says why) or memory ran out.
+EMSCRIPTEN_KEEPALIVE uintptr_t nrt_create(size_t len, uint32_t s0, uint32_t s1, uint32_t s2, uint32_t s3) {
+  nrt::ConfigResult r = nrt::config_from_json(scratch(len));
+  if (!r.ok()) return fail(std::move(r.error)), 0;
+  nrt::KeySecret secret{(uint64_t{s0} << 32) | s1, (uint64_t{s2} << 32) | s3};
+  Core* c = new (std::nothrow) Core(std::move(r.config), secret);
+  if (!c) return fail("out of memory"), 0;
+  ++g_live_cores;
+  return reinterpret_cast<uintptr_t>(c);
+}
+
+EMSCRIPTEN_KEEPALIVE void nrt_destroy(uintptr_t h) {
+  delete core(h);
+  --g_live_cores;
+}
+
+EMSCRIPTEN_KEEPALIVE void nrt_connect(uintptr_t h, double now) { core(h)->manager.connect(ms(now)); }
+EMSCRIPTEN_KEEPALIVE void nrt_close(uintptr_t h, double now, int code, size_t len) {
+  core(h)->manager.close(ms(now), static_cast<uint16_t>(code), scratch(len));
+}
+EMSCRIPTEN_KEEPALIVE void nrt_abandon(uintptr_t h, double now) { core(h)->manager.abandon(ms(now)); }
+EMSCRIPTEN_KEEPALIVE int nrt_send(uintptr_t h, double now, size_t len, int is_volatile) {
+  return static_cast<int>(core(h)->manager.send(ms(now), std::string(scratch(len)), is_volatile));
+}
+
+EMSCRIPTEN_KEEPALIVE void nrt_handle_token(uintptr_t h, double now, uint32_t socket, int outcome, double draw) {
+  core(h)->manager.handle_token(ms(now), socket, static_cast<nrt::TokenOutcome>(outcome), draw);
+}
+EMSCRIPTEN_KEEPALIVE void nrt_handle_open(uintptr_t h, double now, uint32_t socket) {
+  core(h)->manager.handle_open(ms(now), socket);
+}
+EMSCRIPTEN_KEEPALIVE void nrt_handle_close(uintptr_t h, double now, uint32_t socket, int code, int error, int status,
+                                           double retry_after_ms, double draw) {
+  nrt::SocketClose close{static_cast<uint16_t>(code), static_cast<nrt::SocketError>(error), static_cast<uint16_t>(status),
+                         static_cast<uint32_t>(retry_after_ms)};
+  core(h)->manager.handle_close(ms(now), socket, close, draw);
+}
+EMSCRIPTEN_KEEPALIVE int nrt_handle_send_failed(uintptr_t h, double now, uint32_t socket, size_t len, int app_frame,
+                                                double draw) {
+  return static_cast<int>(core(h)->manager.handle_send_failed(ms(now), socket, std::string(scratch(len)), app_frame, draw));
+}
+EMSCRIPTEN_KEEPALIVE void nrt_handle_auth_evidence(uintptr_t h, double now, int evidence, double draw) {
+  core(h)->manager.handle_auth_evidence(ms(now), static_cast<nrt::AuthEvidence>(evidence), draw);
+}
+EMSCRIPTEN_KEEPALIVE void nrt_handle_network(uintptr_t h, double now, int online) {
+  core(h)->manager.handle_network(ms(now), online);
+}
+EMSCRIPTEN_KEEPALIVE void nrt_handle_wake(uintptr_t h, double now) { core(h)->manager.handle_wake(ms(now)); }
+EMSCRIPTEN_KEEPALIVE void nrt_handle_timeout(uintptr_t h, double now, double draw) {
+  core(h)->manager.handle_timeout(ms(now), draw);
+}
+EMSCRIPTEN_KEEPALIVE double nrt_next_deadline(uintptr_t h) {
+  int64_t d = core(h)->manager.next_deadline();
+  return d == nrt::kNever ? -1.0 : static_cast<double>(d);
+}
+
+namespace {
+uint32_t pack(const nrt::Decision& d) {
+  namespace p = nrt::packed;
+  uint32_t field = d.field == nrt::kNoPath ? p::kNoField : d.field;
+  return static_cast<uint32_t>(d.verdict) | (static_cast<uint32_t>(d.error) << p::kErrorShift) |
+         (field << p::kFieldShift) | (d.events ? p::kEventsBit : 0u) | (static_cast<uint32_t>(d.route + 1) << p::kRouteShift);
+}
+}  // namespace
+
+// The frame is the first `len` bytes of the scratch buffer. Returns the packed decision (codes.hpp).
+EMSCRIPTEN_KEEPALIVE uint32_t nrt_ingest(uintptr_t h, double now, uint32_t socket, size_t len) {
+  return pack(core(h)->manager.handle_frame(ms(now), socket, scratch(len)));
+}
+EMSCRIPTEN_KEEPALIVE uint32_t nrt_ingest_unread(uintptr_t h, double now, uint32_t socket, int reason) {
+  return pack(core(h)->manager.handle_unread_frame(ms(now), socket, static_cast<nrt::UnreadReason>(reason)));
+}
+
+// Fill the record; return the kind, or -1 when there is nothing to poll.
+EMSCRIPTEN_KEEPALIVE int nrt_poll_action(uintptr_t h) {
+  Core* c = core(h);
+  nrt::Action a;
+  if (!c->manager.poll_action(a)) return -1;
+  using S = nrt::Slot;
+  slot(S::kind, static_cast<double>(a.kind));
+  slot(S::socket, a.socket);
+  slot(S::token_reason, static_cast<double>(a.token_reason));
+  slot(S::attempt, a.attempt);
+  slot(S::resume_from, static_cast<double>(a.resume_from));
+  slot(S::close_code, a.close_code);
+  slot(S::abort, a.abort);
+  slot(S::app_frame, a.app_frame);
+  hand_out(c, std::move(a.payload));
+  return static_cast<int>(a.kind);
+}
+
+EMSCRIPTEN_KEEPALIVE int nrt_poll_event(uintptr_t h) {
+  nrt::Event e;
+  if (!core(h)->manager.poll_event(e)) return -1;
+  using S = nrt::Slot;
+  slot(S::kind, static_cast<double>(e.kind));
+  slot(S::from, static_cast<double>(e.from));
+  slot(S::to, static_cast<double>(e.to));
+  slot(S::reason, static_cast<double>(e.reason));
+  slot(S::attempt, e.attempt);
+  slot(S::delay_ms, e.delay_ms);
+  slot(S::close_code, e.close_code);
+  slot(S::downtime_ms, static_cast<double>(e.downtime_ms));
+  slot(S::error, static_cast<double>(e.error));
+  slot(S::count, e.count);
+  return static_cast<int>(e.kind);
+}
+
+// Type spec JSON (type_spec_from_json) in the scratch buffer. The route id, or -1 (nrt_error() says why).
+EMSCRIPTEN_KEEPALIVE int nrt_register_type(uintptr_t h, size_t len) {
+  nrt::TypeSpec spec;
+  std::string error = nrt::type_spec_from_json(scratch(len), spec);
+  if (!error.empty()) return fail(std::move(error));
+  int route = core(h)->manager.register_type(std::move(spec), error);
+  return route < 0 ? fail(std::move(error)) : route;
+}
+// A type name in the scratch buffer.
+EMSCRIPTEN_KEEPALIVE int nrt_subscribe(uintptr_t h, size_t len) {
+  std::string error;
+  int route = core(h)->manager.subscribe(scratch(len), error);
+  return route < 0 ? fail(std::move(error)) : route;
+}
+// 1 while the route exists, 0 once it went with its last subscriber.
+EMSCRIPTEN_KEEPALIVE int nrt_unsubscribe(uintptr_t h, int route) { return core(h)->manager.unsubscribe(route); }
+EMSCRIPTEN_KEEPALIVE int nrt_find_route(uintptr_t h, size_t len) { return core(h)->manager.find_route(scratch(len)); }
+EMSCRIPTEN_KEEPALIVE void nrt_set_wildcard(uintptr_t h, int on) { core(h)->manager.set_wildcard(on); }
+
+// The id's JSON text (a string or a number, `is_string` says which) in the scratch buffer.
+// 1 = newly claimed, 0 = already seen, -1 = the type has no de-duplication key.
+EMSCRIPTEN_KEEPALIVE int nrt_claim(uintptr_t h, int route, int is_string, size_t len, double now) {
+  nrt::Manager& m = core(h)->manager;
+  if (!m.router().valid(route) || m.router().route(route).dedupe_path == nrt::kNoPath) return -1;
+  nrt::ValueKind kind = is_string ? nrt::ValueKind::string : nrt::ValueKind::number;
+  return m.claim(route, kind, scratch(len), ms(now));
+}
+
+// Names for error messages, handed out through the record's payload slots.
+EMSCRIPTEN_KEEPALIVE void nrt_route_name(uintptr_t h, int route) {
+  const nrt::Router& r = core(h)->manager.router();
+  hand_out(core(h), r.valid(route) ? r.route(route).spec.name : "");
+}
+EMSCRIPTEN_KEEPALIVE void nrt_required_path(uintptr_t h, int route, int field) {
+  const nrt::Router& r = core(h)->manager.router();
+  std::string path;
+  if (r.valid(route) && field >= 0 && static_cast<size_t>(field) < r.route(route).spec.required.size())
+    path = r.route(route).spec.required[static_cast<size_t>(field)].path;
+  hand_out(core(h), std::move(path));
+}
+
+EMSCRIPTEN_KEEPALIVE uint32_t nrt_max_frame_bytes(uintptr_t h) { return core(h)->manager.config().limits.max_frame_bytes; }
+
+EMSCRIPTEN_KEEPALIVE void nrt_stats(uintptr_t h) {
+  nrt::Stats s = core(h)->manager.stats();
+  auto put = [](nrt::StatSlot k, uint64_t v) { g_record[static_cast<size_t>(k)] = static_cast<double>(v); };
+  using K = nrt::StatSlot;
+  put(K::frames_received, s.frames_received);
+  put(K::frames_delivered, s.frames_delivered);
+  put(K::duplicates, s.duplicates);
+  put(K::unsubscribed, s.unsubscribed);
+  put(K::rejected, s.rejected);
+  put(K::heartbeats, s.heartbeats);
+  put(K::ignored, s.ignored);
+  put(K::bytes_received, s.bytes_received);
+  put(K::frames_sent, s.frames_sent);
+  put(K::bytes_sent, s.bytes_sent);
+  put(K::frames_queued, s.frames_queued);
+  put(K::frames_dropped, s.frames_dropped);
+  put(K::connects, s.connects);
+  put(K::reconnects, s.reconnects);
+  put(K::auth_rejections, s.auth_rejections);
+  put(K::state, static_cast<uint64_t>(s.state));
 }
 
 }  // extern "C"
-
-EMSCRIPTEN_BINDINGS(numeneon_realtime) {
-  using namespace emscripten;
-  value_object<JsAction>("Action")
-      .field("kind", &JsAction::kind)
-      .field("tokenReason", &JsAction::token_reason)
-      .field("attempt", &JsAction::attempt)
-      .field("closeCode", &JsAction::close_code)
-      .field("resumeFrom", &JsAction::resume_from)
-      .field("payload", &JsAction::payload);
-  value_object<JsEvent>("Event")
-      .field("kind", &JsEvent::kind)
-      .field("from", &JsEvent::from)
-      .field("to", &JsEvent::to)
-      .field("reason", &JsEvent::reason)
-      .field("attempt", &JsEvent::attempt)
-      .field("delayMs", &JsEvent::delay_ms)
-      .field("closeCode", &JsEvent::close_code)
-      .field("downtimeMs", &JsEvent::downtime_ms)
-      .field("error", &JsEvent::error)
-      .field("detail", &JsEvent::detail);
-  value_object<JsStats>("Stats")
-      .field("framesReceived", &JsStats::frames_received)
-      .field("framesDelivered", &JsStats::frames_delivered)
-      .field("duplicates", &JsStats::duplicates)
-      .field("unsubscribed", &JsStats::unsubscribed)
-      .field("rejected", &JsStats::rejected)
-      .field("heartbeats", &JsStats::heartbeats)
-      .field("bytesReceived", &JsStats::bytes_received)
-      .field("framesSent", &JsStats::frames_sent)
-      .field("bytesSent", &JsStats::bytes_sent)
-      .field("framesQueued", &JsStats::frames_queued)
-      .field("framesDropped", &JsStats::frames_dropped)
-      .field("connects", &JsStats::connects)
-      .field("reconnects", &JsStats::reconnects)
-      .field("authRejections", &JsStats::auth_rejections)
-      .field("state", &JsStats::state);
-  class_<Core>("Core")
-      .function("handle", &Core::handle)
-      .function("connect", &Core::connect)
-      .function("close", &Core::close)
-      .function("send", &Core::send)
-      .function("handleOpen", &Core::handleOpen)
-      .function("handleClose", &Core::handleClose)
-      .function("handleHandshakeFailure", &Core::handleHandshakeFailure)
-      .function("handleAuthEvidence", &Core::handleAuthEvidence)
-      .function("handleNetwork", &Core::handleNetwork)
-      .function("handleWake", &Core::handleWake)
-      .function("handleTimeout", &Core::handleTimeout)
-      .function("nextDeadline", &Core::nextDeadline)
-      .function("pollAction", &Core::pollAction)
-      .function("pollEvent", &Core::pollEvent)
-      .function("registerType", &Core::registerType)
-      .function("lastError", &Core::lastError)
-      .function("findRoute", &Core::findRoute)
-      .function("routeName", &Core::routeName)
-      .function("requiredPath", &Core::requiredPath)
-      .function("addSubscriber", &Core::addSubscriber)
-      .function("removeSubscriber", &Core::removeSubscriber)
-      .function("setWildcard", &Core::setWildcard)
-      .function("claim", &Core::claim)
-      .function("state", &Core::state)
-      .function("maxFrameBytes", &Core::maxFrameBytes)
-      .function("stats", &Core::stats);
-  function("validateOptions", &validateOptions);
-  function("liveCores", +[] { return g_live_cores; });
-  function("createCore", &createCore, allow_raw_pointers());
-}

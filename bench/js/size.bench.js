@@ -1,6 +1,6 @@
-// Row 5: shipped size, gzip -9. The SDK's browser entry (browser.js + client/codes/logger/url + the
-// Emscripten glue) bundled and minified with esbuild, plus the .wasm; the React layer separately; and
-// the peers bundled the same way in the same run.
+// Row 5: shipped size, gzip -9. The SDK's browser entry (browser.js + client/codes/logger/url/wasm
+// loader) bundled and minified with esbuild, plus the .wasm; the React layer separately; and the peers
+// bundled the same way in the same run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,20 +13,11 @@ const PEERS = ['reconnecting-websocket', 'partysocket', 'socket.io-client', 'cen
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kb = (n) => (n / 1024).toFixed(1);
 
-// Points the entry's import of the glue at another build (NRT_BENCH_WASM_DIR) when asked.
-const glueRedirect = {
-  name: 'glue-redirect',
-  setup(build) {
-    if (!wasmDir) return;
-    build.onResolve({ filter: /numeneon_core\.mjs$/ }, () => ({ path: path.join(wasmDir, 'numeneon_core.mjs') }));
-  },
-};
-
 async function bundle(contents, external = []) {
   const out = await esbuild.build({
     stdin: { contents, resolveDir: ROOT, loader: 'js' },
     bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
-    external, logLevel: 'silent', plugins: [glueRedirect],
+    external, logLevel: 'silent',
   });
   return Buffer.from(out.outputFiles[0].contents);
 }
@@ -46,7 +37,7 @@ export async function run({ quiet = false } = {}) {
   if (!quiet) {
     const rows = [
       ['@numeneon/realtime: .wasm', sdk.wasmRaw, kb(sdk.wasm), ''],
-      ['@numeneon/realtime: JS entry + glue (esbuild --minify)', sdk.jsRaw, kb(sdk.js), ''],
+      ['@numeneon/realtime: JS entry with its loader (esbuild --minify)', sdk.jsRaw, kb(sdk.js), ''],
       ['**@numeneon/realtime total**', sdk.wasmRaw + sdk.jsRaw, `**${kb(sdk.total)}**`,
         `goal ≤ ${GOAL_KB} KB: ${sdk.total <= result.goalBytes ? 'met' : `missed by ${kb(sdk.total - result.goalBytes)} KB`}`],
       ['@numeneon/realtime/react (react external)', react.length, kb(result.react.gz), 'separate'],

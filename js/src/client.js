@@ -1,26 +1,46 @@
-// The JS driver: owns the WebSocket and one timer, feeds the Wasm core, and delivers routed frames.
+// The JS driver: owns the WebSockets and one timer, feeds the Wasm core, and delivers routed frames.
 //
-// Data path: socket 'message' → encodeInto(Wasm buffer) → nrt_ingest (route + schema + dedupe, in Wasm)
-// → JSON.parse only if the verdict is "deliver" → the type's handlers (and '*').
-// Everything else (state, backoff, auth policy, heartbeat, outbox) is decided by the core; this file
-// only carries out its actions and reports what the socket did.
+// Data path: socket 'message' → encodeInto(the module's scratch buffer) → nrt_ingest (route + schema +
+// dedupe, in Wasm) → JSON.parse only if the verdict is "deliver" → the type's handlers (and '*').
+// Everything else (state, backoff, auth policy, heartbeat, outbox, limits) is decided by the core; this
+// file carries out its actions and reports what each socket did, tagged with the socket's number, and
+// never reads the core's state to decide what to report.
+//
+// Re-entrancy: any method may be called from any callback (a handler, a listener, getToken, the
+// logger). The core is freed only when no call into it is on the stack.
 import {
-  ActionKind, AuthEvidence, ERROR_CODES, EventKind, HandshakeFailure, REASONS, SEND_RESULTS, STATES,
-  TOKEN_REASONS, Verdict,
+  ActionKind, AuthEvidence, CORE_ERRORS, EventKind, Packed, REASONS, SEND_RESULTS, STATES, STAT_NAMES, Slot,
+  SocketError, StatSlot, TOKEN_REASONS, TokenOutcome, UnreadReason, Verdict,
 } from './codes.js';
-import { consoleWarnings, createLogger, redact } from './logger.js';
+import { consoleWarnings, createLogger, rateLimiter, redact, redactError } from './logger.js';
 import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
 
 const OPTION_KEYS = new Set([
   'url', 'baseUrl', 'path', 'getToken', 'auth', 'WebSocket', 'reconnect', 'heartbeat', 'dedupe', 'outbox',
-  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume',
+  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm',
 ]);
-const CORE_SECTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits'];
+const CORE_OPTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits', 'resume'];
 const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed']);
-const FIELD_KINDS = new Set(['any', 'string', 'number', 'object', 'array', 'boolean']);
-const WASM_ABI = 2;  // bindings/wasm.cpp nrt_abi(): the packed verdict layout this file reads
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
+const CLOSE_TIMEOUT_MS = 1000;  // Node's ws: a server that sent its close frame but keeps TCP open is let go after this
+const SECRETS_KEPT = 8;
+
+// The error codes the driver reports itself (the core's come from codes.js).
+export const JS_ERRORS = ['handler_threw', 'token_provider_failed', 'socket_error', 'wasm_load_failed'];
+
+// nrt_ingest's packed decision, by name.
+export function decodeVerdict(packed) {
+  const field = (packed >>> Packed.fieldShift) & Packed.fieldMask;
+  return {
+    verdict: VERDICTS[packed & Packed.verdictMask],
+    error: CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask],
+    field: field === Packed.noField ? null : field,
+    events: (packed & Packed.eventsBit) !== 0,
+    route: (packed >>> Packed.routeShift) - 1,
+  };
+}
+const VERDICTS = Object.keys(Verdict);
 
 export class RealtimeError extends Error {
   constructor(code, message, details = {}) {
@@ -35,20 +55,8 @@ function bad(message) {
   throw new TypeError(`@numeneon/realtime: ${message}`);
 }
 
-function checkTypeSpec(spec, where) {
-  if (spec === null || typeof spec !== 'object') bad(`${where} must be an object`);
-  if (typeof spec.name !== 'string' || !spec.name || spec.name === '*') bad(`${where}.name must be a non-empty string other than '*'`);
-  if (spec.required != null) {
-    if (typeof spec.required !== 'object' || Array.isArray(spec.required)) bad(`${where}.required must be an object of { path: kind }`);
-    for (const [path, kind] of Object.entries(spec.required)) {
-      if (!FIELD_KINDS.has(kind)) bad(`${where}.required['${path}'] must be one of ${[...FIELD_KINDS].join(', ')}`);
-    }
-  }
-  if (spec.dedupeKey != null && typeof spec.dedupeKey !== 'string') bad(`${where}.dedupeKey must be a dotted path string`);
-  if (spec.dedupeContent != null && typeof spec.dedupeContent !== 'boolean') bad(`${where}.dedupeContent must be a boolean`);
-}
-
-// Validates everything that can be checked without the Wasm module; the core validates its policies.
+// Validates what only JS can check (URLs, functions, the socket constructor); the core validates its
+// policies and the type specs, and its message becomes the TypeError.
 export function normalizeOptions(o) {
   if (o === null || typeof o !== 'object') bad('options must be an object');
   for (const key of Object.keys(o)) if (!OPTION_KEYS.has(key)) bad(`unknown option '${key}'`);
@@ -84,114 +92,96 @@ export function normalizeOptions(o) {
   }
   const fetchImpl = o.fetch ?? globalThis.fetch;
   if (o.authProbeUrl != null && typeof fetchImpl !== 'function') bad('authProbeUrl needs fetch: pass { fetch }');
-  const core = {};
-  if (o.resume != null) {
-    if (typeof o.resume !== 'boolean') bad('resume must be a boolean');
-    core.resume = o.resume;
-  }
-  for (const section of CORE_SECTIONS) {
-    if (o[section] == null) continue;
-    if (typeof o[section] !== 'object' || Array.isArray(o[section])) bad(`${section} must be an object`);
-    core[section] = o[section];
-  }
   const types = o.types ?? [];
   if (!Array.isArray(types)) bad('types must be an array of { name, required, dedupeKey, dedupeContent }');
-  types.forEach((spec, i) => checkTypeSpec(spec, `types[${i}]`));
+  const core = {};
+  for (const key of CORE_OPTIONS) if (o[key] !== undefined) core[key] = o[key];
   return {
     url, getToken: o.getToken ?? null, auth, WebSocketImpl, sink, authProbeUrl: o.authProbeUrl ?? null,
-    fetchImpl, coreJson: JSON.stringify(core), types,
+    fetchImpl, coreJson: JSON.stringify(core), types, wasm: o.wasm,
   };
 }
 
 const now = () => performance.now();
 
-// Releases the Wasm-side core if a client is garbage-collected without dispose().
+// Frees a core whose client was garbage-collected without dispose(). The held value must not point
+// back at the client, or it would never be collected.
 const registry = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((core) => { if (!core.isDeleted()) core.delete(); })
+  ? new FinalizationRegistry(({ x, h }) => x.nrt_destroy(h))
   : null;
 
-// Per module instance: the shared ingest buffer (JS is single-threaded; each frame is copied in just
-// before it is ingested) and a view on it that is renewed when memory grows.
-class IngestBuffer {
-  constructor(mod) {
-    this.mod = mod;
-    this.encoder = new TextEncoder();
-    this.capacity = 0;
-    this.ptr = 0;
-    this.view = null;
-  }
-
-  // Copies `text` in as UTF-8; returns its byte length, or -1 if it needs more than `max` bytes.
-  write(text, max) {
-    const need = Math.min(text.length * 3, max + 1);  // UTF-16 → UTF-8 is at most 3 bytes per unit
-    if (need > this.capacity) {
-      this.ptr = this.mod._nrt_buffer(need);
-      this.capacity = need;
-      this.view = null;
-    }
-    const heap = this.mod.HEAPU8;
-    if (!this.view || this.view.buffer !== heap.buffer) this.view = heap.subarray(this.ptr, this.ptr + this.capacity);
-    const { read, written } = this.encoder.encodeInto(text, this.view);
-    return read < text.length || written > max ? -1 : written;
-  }
+function randomSeed() {
+  const seed = new Uint32Array(4);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(seed);
+  else for (let i = 0; i < 4; i++) seed[i] = Math.floor(Math.random() * 2 ** 32);
+  return seed;
 }
-const buffers = new WeakMap();
+
+// Seconds or an HTTP date, to milliseconds from now (0 when absent or unreadable).
+function retryAfterMs(value) {
+  if (value == null) return 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
+}
 
 export function createClientFactory(loadModule) {
   return async function createClient(options) {
     const opts = normalizeOptions(options);
-    const mod = await loadModule();
-    if (mod._nrt_abi() !== WASM_ABI) {
-      throw new Error(`@numeneon/realtime: the .wasm (ABI ${mod._nrt_abi()}) does not match this JS (ABI ${WASM_ABI}): rebuild or reinstall the package`);
-    }
-    const problem = mod.validateOptions(opts.coreJson);
-    if (problem) bad(problem);
-    if (!buffers.has(mod)) buffers.set(mod, new IngestBuffer(mod));
-    const client = new RealtimeClient(mod, opts);
-    try {
-      for (const spec of opts.types) client.registerType(spec);
-    } catch (err) {
-      client.dispose();  // a type the core refuses: do not leak the core that was just made
-      throw err;
-    }
-    return client;
+    return new RealtimeClient(await loadModule(opts.wasm), opts);
   };
 }
 
 export class RealtimeClient {
   #mod;
-  #core;
-  #handle;
-  #buffer;
+  #x;                  // the module's exports
+  #h = 0;              // the core's handle
   #opts;
   #log;
-  #secrets = [];       // tokens handed to sockets (kept only to redact them from logs)
-  #socket = null;
-  #socketGen = 0;      // events of an older socket are ignored
-  #pendingFailure = null;  // what the socket's 'error' told us before its 'close'
+  #warnLimit = rateLimiter();
+  #secrets = [];       // tokens the provider returned (kept only to redact them)
+  #tokens = new Map(); // socket number → its token, until the socket is opened
+  #sockets = new Map();   // socket number → WebSocket
+  #failures = new Map();  // socket number → what its 'error' said, for the close report
   #timer = null;
   #timerAt = Infinity;
-  #listeners = new Map();   // client event → Set(handler)
+  #listeners = new Map();   // client event → Set({ handler })
   // Handler lists are replaced, never mutated (copy-on-write): delivery iterates a snapshot without
   // copying it per frame, and a handler that unsubscribes during delivery does not disturb the loop.
   #routes = new Map();      // route id → { type, handlers: [handler] }
   #wildcard = [];
   #state = 'idle';
+  #depth = 0;               // calls into the core on the stack
+  #disposing = false;
   #disposed = false;
   #maxFrameBytes;
   #unbindEnvironment = null;
   #lastToken = null;
-  #closeReason = '';
+  #sendOutcome = null;
 
   constructor(mod, opts) {
     this.#mod = mod;
+    this.#x = mod.x;
     this.#opts = opts;
-    this.#core = mod.createCore(opts.coreJson);
-    this.#handle = this.#core.handle();
-    this.#buffer = buffers.get(mod);
-    this.#maxFrameBytes = this.#core.maxFrameBytes();
     this.#log = createLogger(opts.sink, () => this.#secrets);
-    registry?.register(this, this.#core, this);
+    const len = mod.write(opts.coreJson);
+    if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
+    const seed = randomSeed();
+    this.#h = this.#x.nrt_create(len, seed[0], seed[1], seed[2], seed[3]);
+    if (!this.#h) {
+      const problem = mod.error();
+      if (problem === 'out of memory') throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
+      bad(problem);
+    }
+    this.#maxFrameBytes = this.#x.nrt_max_frame_bytes(this.#h);
+    registry?.register(this, { x: this.#x, h: this.#h }, this);
+    try {
+      for (const spec of opts.types) this.registerType(spec);
+    } catch (err) {
+      this.dispose();  // a type the core refuses: do not leak the core that was just made
+      throw err;
+    }
   }
 
   // ------------------------------------------------------------ public API
@@ -200,41 +190,50 @@ export class RealtimeClient {
   get isConnected() { return this.#state === 'open'; }
 
   connect() {
-    if (this.#disposed) return;
-    this.#bindEnvironment();
-    this.#core.connect(now());
-    this.#pump();
+    if (this.#inactive()) return;
+    this.#run(() => {
+      this.#bindEnvironment();
+      this.#x.nrt_connect(this.#h, now());
+      this.#pump();
+    });
   }
 
   close(code = 1000, reason = '') {
-    if (this.#disposed) return;
     if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
       bad(`close code must be 1000 or 3000-4999, got ${code}`);
     }
-    this.#closeReason = String(reason);
-    this.#core.close(now(), code);
-    this.#pump();
+    if (this.#inactive()) return;
+    this.#run(() => {
+      const len = this.#mod.write(String(reason).slice(0, 120));
+      this.#x.nrt_close(this.#h, now(), code, Math.max(len, 0));
+      this.#pump();
+    });
   }
 
+  // Ends the session (its last state change, reason 'disposed', still reaches the listeners), then
+  // releases the core. Safe from any callback.
   dispose() {
-    if (this.#disposed) return;
-    if (this.#state !== 'idle' && this.#state !== 'closed') this.close(1000, 'disposed');
+    if (this.#disposing || this.#disposed) return;
+    this.#disposing = true;
+    this.#run(() => {
+      this.#x.nrt_abandon(this.#h, now());
+      this.#pump();
+    });
     this.#disposed = true;
     this.#unbindEnvironment?.();
     this.#clearTimer();
-    this.#abandonSocket(1000, 'disposed', false);  // let the close() above finish its handshake
     this.#listeners.clear();
     this.#routes.clear();
     this.#wildcard = [];
+    this.#tokens.clear();
     registry?.unregister(this);
-    this.#core.delete();
-    this.#core = null;
+    if (this.#depth === 0) this.#destroy();
   }
 
   subscribe(type, handler) {
     if (typeof type !== 'string' || !type) bad('subscribe(type, handler): type must be a non-empty string');
     if (typeof handler !== 'function') bad('subscribe(type, handler): handler must be a function');
-    if (this.#disposed) return () => {};
+    if (this.#disposing || this.#disposed) return () => {};
     // Lists hold the handlers themselves; each unsubscribe removes one occurrence, once.
     let subscribed = true;
     const remove = (list) => {
@@ -243,25 +242,24 @@ export class RealtimeClient {
     };
     if (type === '*') {
       this.#wildcard = [...this.#wildcard, handler];
-      this.#core.setWildcard(true);
+      this.#x.nrt_set_wildcard(this.#h, 1);
       return () => {
         if (!subscribed || this.#disposed) return;
         subscribed = false;
         this.#wildcard = remove(this.#wildcard);
-        this.#core.setWildcard(this.#wildcard.length > 0);
+        this.#x.nrt_set_wildcard(this.#h, this.#wildcard.length > 0 ? 1 : 0);
       };
     }
-    let route = this.#core.findRoute(type);
-    if (route < 0) route = this.registerType({ name: type });
+    const route = this.#x.nrt_subscribe(this.#h, this.#scratch(type));
+    if (route < 0) bad(`subscribe: ${this.#mod.error()}`);
     let entry = this.#routes.get(route);
     if (!entry) this.#routes.set(route, entry = { type, handlers: [] });
     entry.handlers = [...entry.handlers, handler];
-    this.#core.addSubscriber(route);
     return () => {
       if (!subscribed || this.#disposed) return;
       subscribed = false;
       entry.handlers = remove(entry.handlers);
-      this.#core.removeSubscriber(route);
+      if (!this.#x.nrt_unsubscribe(this.#h, route)) this.#routes.delete(route);  // the core let the type go
     };
   }
 
@@ -277,6 +275,7 @@ export class RealtimeClient {
   on(event, handler) {
     if (!CLIENT_EVENTS.has(event)) bad(`on(event): unknown event '${event}' (one of ${[...CLIENT_EVENTS].join(', ')})`);
     if (typeof handler !== 'function') bad('on(event, handler): handler must be a function');
+    if (this.#disposed) return () => {};
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, set = new Set());
     const entry = { handler };
@@ -286,70 +285,113 @@ export class RealtimeClient {
 
   // Registers (or re-declares) a frame type: required fields the core enforces, and its dedupe key.
   registerType(spec) {
-    checkTypeSpec(spec, 'registerType(spec)');
-    if (this.#disposed) return -1;
-    const route = this.#core.registerType(JSON.stringify(spec));
-    if (route < 0) bad(`registerType: ${this.#core.lastError()}`);
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) bad('registerType(spec): spec must be an object');
+    if (this.#disposing || this.#disposed) return -1;
+    const route = this.#x.nrt_register_type(this.#h, this.#scratch(JSON.stringify(spec)));
+    if (route < 0) bad(`registerType: ${this.#mod.error()}`);
     return route;
   }
 
   send(type, data, { volatile = false } = {}) {
     if (typeof type !== 'string' || !type) bad('send(type, data): type must be a non-empty string');
-    if (this.#disposed) return 'dropped';
-    const result = SEND_RESULTS[this.#core.send(now(), JSON.stringify({ type, data }), !!volatile)];
-    this.#pump();
-    return result;
+    if (this.#inactive()) return 'dropped';
+    const frame = JSON.stringify({ type, data });
+    return this.#run(() => {
+      this.#sendOutcome = null;
+      const len = this.#mod.write(frame);
+      if (len < 0) {
+        this.#error('out_of_memory', 'no memory to queue the frame: dropped');
+        return 'dropped';
+      }
+      const result = SEND_RESULTS[this.#x.nrt_send(this.#h, now(), len, volatile ? 1 : 0)];
+      this.#pump();
+      return this.#sendOutcome ?? result;
+    });
   }
 
   // Marks an event as already seen (e.g. it came back in a REST response), so the pushed frame that
-  // races it is dropped as a duplicate. Returns false if the frame was already delivered.
+  // races it is dropped as a duplicate. Ids compare by value: 12, 12.0 and "12" are one id.
+  // Returns false if the frame was already delivered.
   claim(type, id) {
-    if (this.#disposed) return false;
-    const route = this.#core.findRoute(type);
+    if (typeof type !== 'string' || !type) bad('claim(type, id): type must be a non-empty string');
+    const isString = typeof id === 'string';
+    if (!isString && !(typeof id === 'number' && Number.isFinite(id))) bad(`claim(type, id): id must be a string or a finite number, got ${id === null ? 'null' : typeof id}`);
+    if (this.#disposing || this.#disposed) return false;
+    const route = this.#x.nrt_find_route(this.#h, this.#scratch(type));
     if (route < 0) bad(`claim: unknown type '${type}'`);
-    return this.#core.claim(route, JSON.stringify(id), now());
+    const result = this.#x.nrt_claim(this.#h, route, isString ? 1 : 0, this.#scratch(JSON.stringify(id)), now());
+    if (result < 0) bad(`claim: '${type}' has no de-duplication key (see registerType's dedupeKey)`);
+    return result === 1;
   }
 
   stats() {
     if (this.#disposed) return null;
-    const s = this.#core.stats();
-    return { ...s, state: STATES[s.state] };
+    this.#x.nrt_stats(this.#h);
+    const r = this.#mod.fresh().record;
+    const out = {};
+    STAT_NAMES.forEach((name, i) => { out[name] = r[i]; });
+    out.state = STATES[r[StatSlot.state]];
+    return out;
   }
 
   // Network and visibility hints (wired to window/document automatically in browsers).
   setOnline(online) {
-    if (this.#disposed) return;
-    this.#core.handleNetwork(now(), !!online);
-    this.#pump();
+    if (this.#inactive()) return;
+    this.#run(() => {
+      this.#x.nrt_handle_network(this.#h, now(), online ? 1 : 0);
+      this.#pump();
+    });
   }
 
   wake() {
-    if (this.#disposed) return;
-    this.#core.handleWake(now());
-    this.#pump();
+    if (this.#inactive()) return;
+    this.#run(() => {
+      this.#x.nrt_handle_wake(this.#h, now());
+      this.#pump();
+    });
   }
 
   // ------------------------------------------------------------ core driving
 
+  #inactive() { return this.#disposing || this.#disposed; }
+
+  #run(fn) {
+    this.#depth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.#depth === 0 && this.#disposed && this.#h) this.#destroy();
+    }
+  }
+
+  #destroy() {
+    this.#x.nrt_destroy(this.#h);
+    this.#h = 0;
+  }
+
+  #scratch(text) {
+    const len = this.#mod.write(text);
+    if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for the call');
+    return len;
+  }
+
   #pump() {
-    const core = this.#core;
-    if (!core) return;
-    for (;;) {
-      const a = core.pollAction();
-      if (a.kind >= 0) {
-        this.#perform(a);
+    const x = this.#x;
+    while (!this.#disposed) {
+      const action = x.nrt_poll_action(this.#h);
+      if (action >= 0) {
+        this.#perform(action);
         continue;
       }
-      const e = core.pollEvent();
-      if (e.kind < 0) break;
-      this.#report(e);
-      if (!this.#core) return;  // a handler disposed the client
+      const event = x.nrt_poll_event(this.#h);
+      if (event < 0) break;
+      this.#report(event);
     }
-    this.#schedule();
+    if (!this.#disposed) this.#schedule();
   }
 
   #schedule() {
-    const at = this.#core.nextDeadline();
+    const at = this.#x.nrt_next_deadline(this.#h);
     if (at < 0) {
       this.#clearTimer();
       return;
@@ -361,8 +403,10 @@ export class RealtimeClient {
       this.#timer = null;
       this.#timerAt = Infinity;
       if (this.#disposed) return;
-      this.#core.handleTimeout(now(), Math.random());
-      this.#pump();
+      this.#run(() => {
+        this.#x.nrt_handle_timeout(this.#h, now(), Math.random());
+        this.#pump();
+      });
     }, Math.max(0, Math.ceil(at - now())));
   }
 
@@ -372,16 +416,22 @@ export class RealtimeClient {
     this.#timerAt = Infinity;
   }
 
-  #perform(a) {
-    switch (a.kind) {
+  // Every field is read from the record before any app code runs: a callback may call into the core.
+  #perform(kind) {
+    const r = this.#mod.fresh().record;
+    const socket = r[Slot.socket];
+    switch (kind) {
+      case ActionKind.requestToken:
+        this.#requestToken(socket, TOKEN_REASONS[r[Slot.tokenReason]], r[Slot.attempt]);
+        break;
       case ActionKind.openSocket:
-        this.#open(TOKEN_REASONS[a.tokenReason], a.attempt, a.resumeFrom);
+        this.#openSocket(socket, r[Slot.resumeFrom]);
         break;
       case ActionKind.closeSocket:
-        this.#onCoreClose(a.closeCode, a.payload);
+        this.#closeSocket(socket, r[Slot.closeCode], this.#mod.payload(Slot.payloadPtr, Slot.payloadLen), r[Slot.abort] === 1);
         break;
       case ActionKind.sendFrame:
-        if (this.#socket?.readyState === OPEN) this.#socket.send(a.payload);
+        this.#sendFrame(socket, this.#mod.payload(Slot.payloadPtr, Slot.payloadLen), r[Slot.appFrame] === 1);
         break;
       case ActionKind.probeAuth:
         this.#probe();
@@ -389,30 +439,42 @@ export class RealtimeClient {
     }
   }
 
-  #report(e) {
-    switch (e.kind) {
+  #report(kind) {
+    const r = this.#mod.fresh().record;
+    switch (kind) {
       case EventKind.stateChanged: {
         const change = {
-          from: STATES[e.from], to: STATES[e.to], reason: REASONS[e.reason], attempt: e.attempt,
-          delayMs: e.delayMs, closeCode: e.closeCode || undefined,
+          from: STATES[r[Slot.from]], to: STATES[r[Slot.to]], reason: REASONS[r[Slot.reason]], attempt: r[Slot.attempt],
+          delayMs: r[Slot.delayMs], closeCode: r[Slot.closeCode] || undefined,
         };
+        const authFailed = change.to === 'closed' && change.reason === 'auth_failed';
+        if (authFailed && this.#opts.auth === 'subprotocol') {
+          change.hint = 'the server refused the token offered as a subprotocol; servers that read it only from ?token= '
+            + "(the unmodified NUMENEON backend among them) need auth: 'query'";
+        }
         this.#state = change.to;
         this.#log.debug(`state ${change.from} → ${change.to} (${change.reason}${change.to === 'backing_off' ? `, retry ${change.attempt} in ${change.delayMs} ms` : ''})`);
+        if (change.to === 'closed' || change.to === 'idle') this.#unbindEnvironment?.();
         this.#emit('state', change);
         if (change.to === 'open') this.#emit('open', change);
-        if (change.to === 'closed' && change.reason === 'auth_failed') {
-          this.#log.warn('session ended: auth_failed');
+        if (authFailed) {
+          this.#log.warn(`session ended: auth_failed${change.hint ? ` (${change.hint})` : ''}`);
           this.#emit('auth_failed', change);
         }
-        if (change.to === 'closed' || change.to === 'idle') this.#unbindEnvironment?.();
         break;
       }
       case EventKind.resync:
-        this.#emit('resync', { downtimeMs: e.downtimeMs });
+        this.#emit('resync', { downtimeMs: r[Slot.downtimeMs] });
         break;
-      case EventKind.error:
-        this.#error(ERROR_CODES[e.error] ?? 'unknown', e.detail);
+      case EventKind.error: {
+        const code = CORE_ERRORS[r[Slot.error]] ?? 'unknown';
+        const count = r[Slot.count];
+        const message = code === 'outbox_overflow'
+          ? `outbox full (${count} frames): frame dropped`
+          : `${count} frame(s) dropped: the connection is closed (${REASONS[r[Slot.reason]]})`;
+        this.#error(code, message);
         break;
+      }
     }
   }
 
@@ -424,159 +486,206 @@ export class RealtimeClient {
         handler(payload);
       } catch (err) {
         if (event === 'error') this.#log.error(`an 'error' listener threw: ${err?.message ?? err}`);
-        else this.#error('handler_threw', `a '${event}' listener threw: ${err?.message ?? err}`, { cause: err });
+        else this.#error('handler_threw', `a '${event}' listener threw: ${err?.message ?? err}`, { cause: redactError(err, this.#secrets) });
       }
     }
   }
 
   #error(code, message, details = {}) {
     const err = new RealtimeError(code, redact(message, this.#secrets), details);
-    if (this.#listeners.get('error')?.size) this.#emit('error', err);
-    else this.#log.warn(`${code}: ${message}`);
-  }
-
-  // ------------------------------------------------------------ socket
-
-  async #open(reason, attempt, resumeFrom) {
-    const gen = ++this.#socketGen;
-    this.#pendingFailure = null;
-    let token = null;
-    if (this.#opts.getToken) {
-      try {
-        token = await this.#opts.getToken({ reason, attempt });
-      } catch (err) {
-        if (gen !== this.#socketGen || this.#disposed) return;
-        this.#error('token_provider_failed', `getToken threw: ${err?.message ?? err}`, { cause: err });
-        token = null;
-      }
-      if (gen !== this.#socketGen || this.#disposed) return;  // closed or superseded while waiting
-      if (token == null || token === '') {
-        this.#log.info('getToken has no session: ending');
-        this.#core.handleAuthEvidence(now(), AuthEvidence.noSession, Math.random());
-        this.#pump();
-        return;
-      }
-      if (typeof token !== 'string') {
-        this.#error('token_provider_failed', `getToken must return a string, got ${typeof token}`);
-        this.#core.handleAuthEvidence(now(), AuthEvidence.noSession, Math.random());
-        this.#pump();
-        return;
-      }
-      this.#lastToken = token;
-      if (!this.#secrets.includes(token)) this.#secrets = [token, ...this.#secrets].slice(0, 4);
-    }
-    const target = connectTarget(this.#opts.url, token, this.#opts.auth, resumeFrom);
-    this.#log.debug(`connecting to ${target.url} (attempt ${attempt}, token reason ${reason})`);
-    let ws;
-    try {
-      ws = target.protocols ? new this.#opts.WebSocketImpl(target.url, target.protocols) : new this.#opts.WebSocketImpl(target.url);
-    } catch (err) {
-      this.#error('socket_error', `cannot open the socket: ${err?.message ?? err}`);
-      this.#core.handleHandshakeFailure(now(), HandshakeFailure.unknown, 0, Math.random());
-      this.#pump();
+    if (this.#listeners.get('error')?.size) {
+      this.#emit('error', err);
       return;
     }
-    this.#socket = ws;
+    const { pass, held } = this.#warnLimit(code);
+    if (pass) this.#log.warn(`${code}: ${err.message}${held ? ` (${held} more like it held back)` : ''}`);
+  }
+
+  // ------------------------------------------------------------ tokens and sockets
+
+  #requestToken(socket, reason, attempt) {
+    this.#tokens.clear();  // tokens of earlier attempts that never got a socket
+    const { getToken } = this.#opts;
+    if (!getToken) {
+      this.#x.nrt_handle_token(this.#h, now(), socket, TokenOutcome.ready, Math.random());
+      return;
+    }
+    let result;
+    try {
+      result = getToken({ reason, attempt });
+    } catch (err) {
+      this.#tokenFailed(socket, err);
+      return;
+    }
+    if (result && typeof result.then === 'function') {
+      Promise.resolve(result).then(
+        (token) => this.#later(() => this.#tokenArrived(socket, token)),
+        (err) => this.#later(() => this.#tokenFailed(socket, err)),
+      );
+    } else {
+      this.#tokenArrived(socket, result);
+    }
+  }
+
+  // Runs `fn` from an event the core did not cause (a promise, a socket event), then pumps.
+  #later(fn) {
+    if (this.#disposed) return;
+    this.#run(() => {
+      fn();
+      if (!this.#disposed) this.#pump();
+    });
+  }
+
+  #tokenArrived(socket, token) {
+    if (this.#disposed) return;
+    let outcome = TokenOutcome.ready;
+    if (typeof token === 'string' && token !== '') {
+      this.#lastToken = token;
+      this.#secrets = [token, ...this.#secrets.filter((s) => s !== token)].slice(0, SECRETS_KEPT);
+      this.#tokens.set(socket, token);
+    } else if (token == null || token === '') {
+      this.#log.info('getToken has no session: ending');
+      outcome = TokenOutcome.noSession;
+    } else {
+      this.#error('token_provider_failed', `getToken must return a string or null, got ${typeof token}`);
+      outcome = TokenOutcome.failed;
+    }
+    if (!this.#disposed) this.#x.nrt_handle_token(this.#h, now(), socket, outcome, Math.random());
+  }
+
+  #tokenFailed(socket, err) {
+    if (this.#disposed) return;
+    const cause = redactError(err, this.#secrets, { opaque: true });
+    this.#error('token_provider_failed', `getToken failed (retrying later): ${cause?.message ?? cause}`, { cause });
+    if (!this.#disposed) this.#x.nrt_handle_token(this.#h, now(), socket, TokenOutcome.failed, Math.random());
+  }
+
+  #openSocket(socket, resumeFrom) {
+    const token = this.#tokens.get(socket) ?? null;
+    this.#tokens.delete(socket);
+    const { url, auth, WebSocketImpl } = this.#opts;
+    const target = connectTarget(url, token, auth, resumeFrom);
+    this.#log.debug(`connecting to ${target.url} (socket ${socket})`);
+    let ws;
+    try {
+      // The third argument is for Node's ws (browsers ignore it): refuse oversized frames before they are
+      // buffered, and let go of a server that sent its close frame but keeps TCP open.
+      ws = new WebSocketImpl(target.url, target.protocols, { maxPayload: this.#maxFrameBytes, closeTimeout: CLOSE_TIMEOUT_MS });
+    } catch (err) {
+      this.#error('socket_error', `cannot open the socket: ${err?.message ?? err}`);
+      this.#x.nrt_handle_close(this.#h, now(), socket, 1006, SocketError.none, 0, 0, Math.random());
+      return;
+    }
+    this.#sockets.set(socket, ws);
     try {
       ws.binaryType = 'arraybuffer';
     } catch { /* some implementations fix it */ }
-    ws.addEventListener('open', () => {
-      if (gen !== this.#socketGen) return;
-      this.#core.handleOpen(now());
-      this.#pump();
-    });
+    ws.addEventListener('open', () => this.#later(() => this.#x.nrt_handle_open(this.#h, now(), socket)));
     ws.addEventListener('message', (ev) => {
-      if (gen === this.#socketGen) this.#ingest(ev.data);
+      if (!this.#disposed) this.#run(() => this.#ingest(socket, ev.data));
     });
     // Always listening for 'error': Node's ws throws on an unhandled one (e.g. close() during the handshake).
     ws.addEventListener('error', (ev) => {
-      if (gen !== this.#socketGen) return;
+      if (this.#disposed) return;
       const message = String(ev?.message ?? ev?.error?.message ?? '');
+      const errorCode = String(ev?.error?.code ?? '');
       const status = /Unexpected server response: (\d{3})/.exec(message);
-      const refused = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH/.test(`${message} ${ev?.error?.code ?? ''}`);
-      if (status) this.#pendingFailure = { what: HandshakeFailure.httpStatus, status: Number(status[1]) };
-      else if (refused) this.#pendingFailure = { what: HandshakeFailure.refused, status: 0 };
-      this.#log.debug(`socket error: ${message || 'unknown'}`);
+      if (errorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || /Max payload size exceeded/.test(message)) {
+        this.#run(() => this.#unread(socket, UnreadReason.tooLarge, `larger than limits.maxFrameBytes (${this.#maxFrameBytes} bytes): refused by the socket`));
+      } else if (status) {
+        this.#failures.set(socket, { error: SocketError.httpStatus, status: Number(status[1]), retryAfter: 0 });
+      } else if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH/.test(`${message} ${errorCode}`)) {
+        this.#failures.set(socket, { error: SocketError.refused, status: 0, retryAfter: 0 });
+      }
+      this.#log.debug(`socket ${socket} error: ${message || 'no detail'}`);
+    });
+    // Node's ws shows the answer to a refused upgrade (a browser never does): its status and Retry-After.
+    ws.on?.('unexpected-response', (req, res) => {
+      this.#failures.set(socket, { error: SocketError.httpStatus, status: res.statusCode, retryAfter: retryAfterMs(res.headers?.['retry-after']) });
+      ws.terminate();
     });
     ws.addEventListener('close', (ev) => {
-      if (gen !== this.#socketGen) return;
-      this.#socket = null;
-      this.#emit('close', { code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
-      const failure = this.#pendingFailure;
-      this.#pendingFailure = null;
-      if (failure && STATES[this.#core.state()] === 'connecting') {
-        this.#core.handleHandshakeFailure(now(), failure.what, failure.status, Math.random());
-      } else {
-        this.#core.handleClose(now(), ev.code, Math.random());
-      }
-      this.#pump();
+      this.#sockets.delete(socket);
+      const failure = this.#failures.get(socket) ?? { error: SocketError.none, status: 0, retryAfter: 0 };
+      this.#failures.delete(socket);
+      this.#later(() => {
+        this.#emit('close', { code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
+        if (!this.#disposed) {
+          this.#x.nrt_handle_close(this.#h, now(), socket, ev.code, failure.error, failure.status, failure.retryAfter, Math.random());
+        }
+      });
     });
   }
 
-  // The core asked for the socket to go. After close() (core state `closing`) we keep listening for
-  // the close event, which completes it; otherwise the core has already moved on: abort and forget.
-  #onCoreClose(code, reason) {
-    if (STATES[this.#core.state()] === 'closing') {
-      if (this.#socket) {
-        this.#shutdown(this.#socket, code, this.#closeReason || reason);
-      } else {
-        this.#socketGen++;  // the token was still pending: nothing to wait for
-        this.#core.handleClose(now(), code, Math.random());
-      }
-      return;
-    }
-    this.#abandonSocket(code, reason, true);
-  }
-
-  // Forgets the socket (its later events are stale). `abort`: drop it at once (a dead or hung link)
-  // rather than close it politely.
-  #abandonSocket(code, reason, abort) {
-    this.#socketGen++;
-    const ws = this.#socket;
-    this.#socket = null;
-    if (ws) this.#shutdown(ws, code, reason, abort);
-  }
-
-  #shutdown(ws, code, reason, abort = false) {
+  #closeSocket(socket, code, reason, abort) {
+    const ws = this.#sockets.get(socket);
+    if (!ws) return;
     try {
       if (abort && typeof ws.terminate === 'function') ws.terminate();
-      else if (ws.readyState === CONNECTING || ws.readyState === OPEN) ws.close(code, String(reason).slice(0, 120));
+      else if (ws.readyState === CONNECTING || ws.readyState === OPEN) ws.close(code, reason);
     } catch {
       ws.terminate?.();
     }
   }
 
-  #ingest(data) {
-    const core = this.#core;
+  #sendFrame(socket, payload, appFrame) {
+    const ws = this.#sockets.get(socket);
+    if (ws?.readyState === OPEN) {
+      try {
+        ws.send(payload);
+        return;
+      } catch { /* reported below, like a socket that is no longer open */ }
+    }
+    const len = this.#mod.write(payload);
+    if (len < 0) this.#error('out_of_memory', 'no memory to take back a frame the socket could not send: dropped');
+    const result = this.#x.nrt_handle_send_failed(this.#h, now(), socket, Math.max(len, 0), appFrame && len >= 0 ? 1 : 0, Math.random());
+    if (appFrame) this.#sendOutcome = SEND_RESULTS[result];
+  }
+
+  #ingest(socket, data) {
+    if (this.#disposed) return;
+    const t = now();
     if (typeof data !== 'string') {
       const size = data?.byteLength ?? data?.size ?? 0;
-      this.#error('binary_frame', `binary frame of ${size} bytes ignored: the protocol is JSON text`);
+      this.#unread(socket, UnreadReason.binary, `binary frame of ${size} bytes ignored: the protocol is JSON text`);
       return;
     }
-    const t = now();
-    const len = this.#buffer.write(data, this.#maxFrameBytes);
+    const len = this.#mod.write(data, this.#maxFrameBytes);
     if (len < 0) {
-      this.#error('frame_too_large', `frame larger than limits.maxFrameBytes (${this.#maxFrameBytes} bytes) dropped`);
+      this.#unread(socket, len === -1 ? UnreadReason.tooLarge : UnreadReason.noMemory,
+        len === -1 ? `frame larger than limits.maxFrameBytes (${this.#maxFrameBytes} bytes) dropped` : 'no memory to read the frame: dropped');
       return;
     }
-    const packed = this.#mod._nrt_ingest(this.#handle, t, len);
-    const verdict = packed & 7;
-    if (packed & 0x1000) this.#pump();  // the frame settled something (a resumed re-open's resync)
-    if (verdict === Verdict.deliver) {
-      this.#deliver((packed >>> 13) - 1, data);
-    } else if (verdict === Verdict.rejected) {
-      const code = ERROR_CODES[(packed >>> 3) & 31] ?? 'unknown';
-      const route = (packed >>> 13) - 1;
-      const type = route >= 0 ? core.routeName(route) : undefined;
-      let message = `frame rejected: ${code}`;
-      if (code === 'invalid_payload') {
-        const field = core.requiredPath(route, (packed >>> 8) & 15);
-        message = `'${type}' frame without a valid ${field}: dropped`;
-      } else if (code === 'unknown_type') {
-        message = 'frame of a type nobody subscribes to and no schema declares: dropped';
-      }
-      this.#error(code, message, { type });
+    const packed = this.#x.nrt_ingest(this.#h, t, socket, len);
+    if (packed & Packed.eventsBit) this.#pump();  // the frame settled something (a resumed re-open's resync)
+    const verdict = packed & Packed.verdictMask;
+    if (verdict === Verdict.deliver) this.#deliver((packed >>> Packed.routeShift) - 1, data);
+    else if (verdict === Verdict.rejected && !this.#disposed) this.#rejected(packed);
+  }
+
+  #unread(socket, reason, message) {
+    const packed = this.#x.nrt_ingest_unread(this.#h, now(), socket, reason);
+    if ((packed & Packed.verdictMask) === Verdict.rejected) this.#error(CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask], message);
+  }
+
+  #rejected(packed) {
+    const code = CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask] ?? 'unknown';
+    const route = (packed >>> Packed.routeShift) - 1;
+    let type;
+    if (route >= 0) {
+      this.#x.nrt_route_name(this.#h, route);
+      type = this.#mod.payload(Slot.payloadPtr, Slot.payloadLen);
     }
+    let message = `frame rejected: ${code}`;
+    if (code === 'invalid_payload') {
+      this.#x.nrt_required_path(this.#h, route, (packed >>> Packed.fieldShift) & Packed.fieldMask);
+      message = `'${type}' frame without a valid ${this.#mod.payload(Slot.payloadPtr, Slot.payloadLen)}: dropped`;
+    } else if (code === 'unknown_type') {
+      message = 'frame of a type nobody subscribes to and no schema declares: dropped';
+    } else if (code === 'duplicate_type') {
+      message = 'frame with two "type" members: dropped (which one routes would be ambiguous)';
+    }
+    this.#error(code, message, { type });
   }
 
   #deliver(route, text) {
@@ -590,34 +699,32 @@ export class RealtimeClient {
     // connection_established and error carry their fields at the top level: hand over the frame itself.
     const data = frame.data !== undefined ? frame.data : frame;
     const handlers = route >= 0 ? this.#routes.get(route)?.handlers : undefined;
-    if (handlers) for (let i = 0; i < handlers.length; i++) this.#call(handlers[i], data, frame);
+    if (handlers) for (let i = 0; i < handlers.length && !this.#disposed; i++) this.#call(handlers[i], data, frame);
     const wildcard = this.#wildcard;
-    for (let i = 0; i < wildcard.length; i++) this.#call(wildcard[i], data, frame);
+    for (let i = 0; i < wildcard.length && !this.#disposed; i++) this.#call(wildcard[i], data, frame);
   }
 
   #call(handler, data, frame) {
     try {
       handler(data, frame);
     } catch (err) {
-      this.#error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: err });
+      this.#error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: redactError(err, this.#secrets) });
     }
   }
 
   async #probe() {
     const { authProbeUrl, fetchImpl } = this.#opts;
-    if (!authProbeUrl || !this.#lastToken) return;
-    const gen = this.#socketGen;
+    const token = this.#lastToken;
+    if (!authProbeUrl || !token) return;
     let evidence = null;
     try {
-      const res = await fetchImpl(authProbeUrl, { headers: { Authorization: `Bearer ${this.#lastToken}` } });
+      const res = await fetchImpl(authProbeUrl, { headers: { Authorization: `Bearer ${token}` } });
       if (res.status === 401 || res.status === 403) evidence = AuthEvidence.probeUnauthorized;
       else if (res.ok) evidence = AuthEvidence.probeOk;
     } catch {
       return;  // network error: the server is down, which says nothing about the token
     }
-    if (evidence === null || this.#disposed || gen !== this.#socketGen) return;
-    this.#core.handleAuthEvidence(now(), evidence, Math.random());
-    this.#pump();
+    if (evidence !== null) this.#later(() => this.#x.nrt_handle_auth_evidence(this.#h, now(), evidence, Math.random()));
   }
 
   #bindEnvironment() {
@@ -630,12 +737,12 @@ export class RealtimeClient {
     window.addEventListener('online', online);
     window.addEventListener('offline', offline);
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', visible);
-    if (typeof navigator !== 'undefined' && navigator.onLine === false) this.setOnline(false);
     this.#unbindEnvironment = () => {
       window.removeEventListener('online', online);
       window.removeEventListener('offline', offline);
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', visible);
       this.#unbindEnvironment = null;
     };
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) this.#x.nrt_handle_network(this.#h, now(), 0);
   }
 }

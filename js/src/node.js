@@ -1,22 +1,23 @@
-// Node entry: Node 20's fetch() cannot load file:// URLs, so the .wasm is read from disk and passed in.
+// Node entry: the .wasm is read from the package's own folder (Node's fetch cannot load file:// URLs).
+// The path is built from import.meta.url at run time, not as a `new URL('…', import.meta.url)` literal
+// that bundlers rewrite for server builds.
 import { readFile } from 'node:fs/promises';
-import loadNumeneonCore from '../wasm/numeneon_core.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClientFactory } from './client.js';
+import { moduleLoader } from './wasm.js';
 
-let modulePromise = null;
-function loadModule() {
-  modulePromise ??= readFile(new URL('../wasm/numeneon_core.wasm', import.meta.url))
-    .then((wasmBinary) => loadNumeneonCore({ wasmBinary }));
-  return modulePromise;
-}
+const WASM = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'wasm', 'numeneon_core.wasm');
+const loadModule = moduleLoader(() => readFile(WASM));
 
 export const createClient = createClientFactory(loadModule);
 
-// For leak tests and dashboards: the Wasm heap size and how many cores are alive.
-export async function diagnostics() {
-  const mod = await loadModule();
-  return { heapBytes: mod.HEAPU8.length, liveCores: mod.liveCores() };
+// For leak tests and dashboards: the Wasm memory size and how many cores are alive.
+export async function diagnostics({ wasm } = {}) {
+  const mod = await loadModule(wasm);
+  return { heapBytes: mod.memory.buffer.byteLength, liveCores: mod.x.nrt_live_cores() };
 }
 export { RealtimeClient, RealtimeError } from './client.js';
 export { REASONS, STATES, TOKEN_REASONS } from './codes.js';
 export { redact } from './logger.js';
+export { WasmLoadError } from './wasm.js';

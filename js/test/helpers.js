@@ -51,10 +51,14 @@ export function collectErrors(client) {
 }
 
 // What a browser reports: a failed handshake is an 'error' with no detail and a 1006 close, whether
-// the server answered 403 or is not there at all.
+// the server answered 403 or is not there at all (and there is no 'unexpected-response' to read).
 export class BrowserLikeWebSocket extends WebSocket {
   addEventListener(type, listener, options) {
     if (type !== 'error') return super.addEventListener(type, listener, options);
     return super.addEventListener('error', () => listener({ type: 'error' }), options);
+  }
+
+  on(type, listener) {
+    return type === 'unexpected-response' ? this : super.on(type, listener);
   }
 }

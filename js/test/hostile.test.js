@@ -18,9 +18,9 @@ describe('bad frames', () => {
     ['missing type', '{"data":{}}', 'missing_type'],
     ['non-string type', '{"type":42}', 'type_not_string'],
     ['unknown type', '{"type":"surprise","data":{}}', 'unknown_type'],
-    ['10 MB frame', `{"type":"new_message","data":"${'x'.repeat(10 * 1024 * 1024)}"}`, 'frame_too_large'],
     ['100,000-deep nesting', `{"type":"new_message","data":${'['.repeat(100000)}${']'.repeat(100000)}}`, 'too_deep'],
     ['missing required field', '{"type":"new_message","data":{"id":1}}', 'invalid_payload'],
+    ['two type members', '{"type":"new_message","typ\\u0065":"echo","data":{}}', 'duplicate_type'],
     ['binary frame', Buffer.from('{"type":"new_message"}'), 'binary_frame'],
     ['invalid UTF-8 in a binary frame', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'binary_frame'],
   ];
@@ -46,6 +46,29 @@ describe('bad frames', () => {
   }
 });
 
+// In Node the limit is handed to the socket (ws's maxPayload), so a huge frame is refused before it is
+// buffered: the socket closes (1009) and the client reconnects; the frame is reported, the link comes back.
+test('a 10 MB frame is refused by the socket, reported, and the link comes back', async () => {
+  const server = await startTestServer();
+  const client = await makeClient(server);
+  const errors = collectErrors(client);
+  const ids = [];
+  client.subscribe('new_message', (d) => ids.push(d.id));
+  client.connect();
+  await state(client, 'open');
+  const reopened = state(client, 'open');
+  server.sendRaw(`{"type":"new_message","data":"${'x'.repeat(10 * 1024 * 1024)}"}`);
+  await reopened;
+  const delivered = frame(client, 'new_message');
+  server.push(1, 'new_message', { id: 5, sender: { id: 2, username: 'a' }, content: 'after', created_at: 't' });
+  await delivered;
+  assert.deepEqual(errors.map((e) => e.code), ['frame_too_large']);
+  assert.deepEqual(ids, [5]);
+  assert.equal(client.stats().rejected, 1, 'counted by the core');
+  client.dispose();
+  await server.stop();
+});
+
 describe('bad options', () => {
   const base = { url: 'ws://127.0.0.1:1/ws/notifications/', WebSocket, logger: null };
   const cases = [
@@ -62,9 +85,12 @@ describe('bad options', () => {
     [{ ...base, dedupe: { capacity: 0 } }, /dedupe\.capacity must be between 1/],
     [{ ...base, heartbeat: { ping: 'ping' } }, /heartbeat\.ping must be a JSON object/],
     [{ ...base, limits: { maxDepth: Infinity } }, /limits\.maxDepth must be a number, got null/],
+    [{ ...base, reconnect: { tokenTimeoutMs: 0 } }, /reconnect\.tokenTimeoutMs must be between 1/],
     [{ ...base, outbox: [] }, /outbox must be an object/],
     [{ ...base, retries: 3 }, /unknown option 'retries'/],
     [{ ...base, types: [{ name: 'x', required: { 'data.id': 'int' } }] }, /required\['data\.id'\] must be one of/],
+    [{ ...base, types: [{ name: 'x', dedupekey: 'data.id' }] }, /unknown type spec member 'dedupekey'/],
+    [{ ...base, types: ['x'] }, /registerType\(spec\): spec must be an object/],
     [{ ...base, authProbeUrl: 'ftp://x' }, /authProbeUrl must be an http\(s\):\/\/ URL/],
     [{ ...base, types: [{ name: 'x', dedupeKey: 'a.b.c.d.e' }] }, /registerType: .*a\.b\.c\.d\.e/],
     [{ ...base, resume: 'yes' }, /resume must be a boolean/],
@@ -83,6 +109,8 @@ describe('bad options', () => {
     assert.throws(() => client.on('nope', () => {}), TypeError);
     assert.throws(() => client.close(1006), TypeError);
     assert.throws(() => client.registerType({ name: 'x', dedupeKey: 'a..b' }), /registerType: .*a\.\.b/);
+    for (const id of [undefined, null, NaN, Infinity, {}, [1]]) assert.throws(() => client.claim('new_message', id), TypeError);
+    assert.throws(() => client.claim('friend_accepted', 3), /no de-duplication key/);
     client.dispose();
   });
 });

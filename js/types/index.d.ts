@@ -4,9 +4,16 @@
 
 export interface UserRef { id: number; username: string }
 export interface PublicUser extends UserRef { first_name: string; last_name: string }
+/** The author as post payloads carry it. */
+export interface PostAuthor extends PublicUser {
+  email?: string;
+  /** ISO 8601. */
+  date_joined?: string;
+  profile_picture?: string | null;
+}
 export interface Post {
   id: number;
-  author: PublicUser;
+  author: PostAuthor;
   content: string;
   type?: string;
   created_at: string;
@@ -30,10 +37,12 @@ export interface CommentReply {
   message: string;
   replier: UserRef & Partial<PublicUser>;
   reply: { id: number; content: string };
-  post: { id: number };
+  /** The server sends `null` when the reply is not tied to a post it can name. */
+  post: { id: number | null };
   mentioned_username: string;
 }
-export interface Echo { [field: string]: unknown }
+/** Whatever JSON value the client sent: an object, an array, a string, a number or null. */
+export type Echo = unknown;
 
 /** Frame type → what a handler receives first (`frame.data`, or the frame for top-level types). */
 export interface EventMap {
@@ -59,13 +68,13 @@ export type State = 'idle' | 'connecting' | 'open' | 'closing' | 'backing_off' |
 export type Reason =
   | 'none' | 'connect_requested' | 'opened' | 'client_closed' | 'server_closed' | 'connection_lost'
   | 'handshake_failed' | 'handshake_rejected' | 'auth_closed' | 'connect_timeout' | 'heartbeat_timeout'
-  | 'retry' | 'auth_failed' | 'gave_up' | 'offline' | 'resumed' | 'connection_refused';
+  | 'retry' | 'auth_failed' | 'gave_up' | 'offline' | 'resumed' | 'connection_refused' | 'token_failed' | 'disposed';
 /** Why a token is requested: anything but 'initial' and 'reconnect' asks for a fresh one. */
 export type TokenReason = 'initial' | 'reconnect' | 'handshake_rejected' | 'handshake_failed' | 'auth_closed';
 export type ErrorCode =
   | 'invalid_json' | 'not_object' | 'missing_type' | 'type_not_string' | 'frame_too_large' | 'too_deep'
-  | 'invalid_payload' | 'unknown_type' | 'outbox_overflow' | 'not_connected'
-  | 'binary_frame' | 'handler_threw' | 'token_provider_failed' | 'socket_error';
+  | 'invalid_payload' | 'unknown_type' | 'outbox_overflow' | 'not_connected' | 'binary_frame' | 'duplicate_type'
+  | 'out_of_memory' | 'handler_threw' | 'token_provider_failed' | 'socket_error' | 'wasm_load_failed';
 
 export interface StateChange {
   from: State;
@@ -76,6 +85,8 @@ export interface StateChange {
   /** When backing off: the jittered delay before the next attempt. */
   delayMs: number;
   closeCode?: number;
+  /** On auth_failed, what may be wrong with the setup (e.g. auth: 'subprotocol' on a server that ignores it). */
+  hint?: string;
 }
 
 export declare class RealtimeError extends Error {
@@ -120,7 +131,8 @@ export interface ReconnectOptions {
   minDelayMs?: number;        // 100
   maxAttempts?: number;       // 0 = unlimited
   stableAfterMs?: number;     // 5000
-  connectTimeoutMs?: number;  // 10000
+  tokenTimeoutMs?: number;    // 30000: a getToken slower than this counts as failed (and is asked again)
+  connectTimeoutMs?: number;  // 10000: from the token in hand to open
   authFailureLimit?: number;  // 2
 }
 export interface HeartbeatOptions { intervalMs?: number; timeoutMs?: number; ping?: string }
@@ -140,7 +152,10 @@ export interface ClientOptions {
   /** ...or the http(s):// base of the backend; `path` ('/ws/notifications/') is appended. */
   baseUrl?: string;
   path?: string;
-  /** Called before every connect attempt. Return null (or throw) when there is no valid session. */
+  /**
+   * Called before every connect attempt. Return null when there is no valid session (terminal: auth_failed);
+   * a throw (or a rejected promise) is transient: reported as token_provider_failed, backed off, asked again.
+   */
   getToken?: (info: { reason: TokenReason; attempt: number }) => string | null | Promise<string | null>;
   /** 'query' (?token=, what the live server reads) or 'subprotocol' (['numeneon.jwt', token]). */
   auth?: 'query' | 'subprotocol';
@@ -164,6 +179,11 @@ export interface ClientOptions {
   /** App frame types with their schema, registered at creation. */
   types?: TypeSpec[];
   fetch?: typeof fetch;
+  /**
+   * Where the Wasm core comes from, when the default (the .wasm next to the package's JS) does not suit:
+   * its URL, a Response, its bytes, or a compiled WebAssembly.Module. Loaded once per source.
+   */
+  wasm?: string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 }
 
 export interface Stats {
@@ -173,6 +193,8 @@ export interface Stats {
   unsubscribed: number;
   rejected: number;
   heartbeats: number;
+  /** Frames that arrived while not open (after close(), or on a socket given up on): never delivered. */
+  ignored: number;
   bytesReceived: number;
   framesSent: number;
   bytesSent: number;
@@ -198,16 +220,26 @@ export declare class RealtimeClient {
   on<E extends keyof ClientEvents>(event: E, handler: (payload: ClientEvents[E]) => void): Unsubscribe;
   registerType(spec: TypeSpec): number;
   send(type: string, data?: unknown, options?: { volatile?: boolean }): 'sent' | 'queued' | 'dropped';
-  /** Marks an event id as seen (e.g. from a REST response); false if the frame was already delivered. */
+  /**
+   * Marks an event id as seen (e.g. from a REST response); false if the frame was already delivered.
+   * Ids compare by value: 12, 12.0 and "12" are one id. A type with no dedupe key is a TypeError.
+   */
   claim<T extends EventType>(type: T, id: string | number): boolean;
   stats(): Stats | null;
   setOnline(online: boolean): void;
   wake(): void;
 }
 
+/** Rejects with a TypeError for bad options, or a WasmLoadError when the Wasm core cannot be loaded. */
 export declare function createClient(options: ClientOptions): Promise<RealtimeClient>;
-/** The Wasm heap size and the number of live cores (each client owns one until dispose()). */
-export declare function diagnostics(): Promise<{ heapBytes: number; liveCores: number }>;
+/** The Wasm memory size and the number of live cores (each client owns one until dispose()). */
+export declare function diagnostics(options?: { wasm?: ClientOptions['wasm'] }): Promise<{ heapBytes: number; liveCores: number }>;
+/** The Wasm core could not be loaded; the message says what happened and how to fix it. */
+export declare class WasmLoadError extends Error {
+  readonly name: 'RealtimeError';
+  readonly code: 'wasm_load_failed';
+  readonly cause?: unknown;
+}
 export declare function redact(text: string, secrets?: string[]): string;
 export declare const STATES: readonly State[];
 export declare const REASONS: readonly Reason[];
