@@ -292,21 +292,54 @@ describe('in a DOM', () => {
     const view = mount(tree(true));
     const conn = await connected;
     const { client } = await rec.until((v) => v.isConnected);
-    let states = 0;
-    client.on('state', () => states++);
+    const states = [];
+    client.on('state', (s) => states.push(s));
 
     const mark = rec.seen.length;
     view.update(tree(false));
     assert.equal(await conn.closed, 1000);
     assert.equal(client.stats(), null, 'disposed: no timer or socket can bring it back');
-    assert.equal(states, 1, 'one transition (to closing), then silence');
+    assert.deepEqual(states.map((s) => [s.from, s.to, s.reason]), [['open', 'closed', 'disposed']],
+      "the client's own last transition, then silence");
     const down = await rec.until((v) => v.client === null, mark);
     assert.equal(down.change.to, 'closed');
+    assert.equal(down.change.reason, 'disposed', 'what the hooks show is the real transition, not an invented one');
     assert.equal(down.isConnected, false);
 
     view.update(tree(false));  // re-rendering while disabled changes nothing
     assert.equal(WS.created.length, 1);
     assert.equal(srv.open().length, 0);
+  }));
+
+  test('a Wasm core that does not load never takes the page down: failed, with the error, and retry() loads again', () => withServer(async (srv) => {
+    const rec = recorder();
+    const lines = [];
+    const logger = { error: (m) => lines.push(m) };
+    let source = new TextEncoder().encode('<!doctype html><html>');  // what a dev server's fallback page looks like
+    const heard = [];
+    let pageRenders = 0;
+    function Page() {
+      const { on, state } = useWebSocket();
+      useEffect(() => on('error', (e) => heard.push(e.code)), [on]);
+      pageRenders++;
+      return h('main', null, `still here: ${state}`);
+    }
+    const tree = () => h(WebSocketProvider, { url: srv.url, WebSocket, getToken: () => 'tok', logger, wasm: source },
+      h(Page), h(Probe, { rec }));
+    const view = mount(tree());
+    const failed = await rec.until((v) => v.state === 'failed');
+    assert.equal(failed.isConnected, false);
+    assert.equal(failed.error.code, 'wasm_load_failed');
+    assert.match(failed.error.message, /not WebAssembly/);
+    assert.deepEqual(heard, ['wasm_load_failed']);
+    assert.equal(lines.length, 1, 'one clear line');
+    assert.match(lines[0], /not WebAssembly/);
+    const renders = pageRenders;
+    assert.ok(renders >= 2, 'the page rendered, and again with the failure');
+    source = undefined;  // the package's own module
+    view.update(tree());
+    flushSync(() => failed.retry());
+    await rec.until((v) => v.isConnected);
   }));
 
   test('invalid options reach the nearest error boundary', async () => {

@@ -27,7 +27,12 @@ export interface Subscribe {
 export interface WebSocketContextValue {
   /** state === 'open' */
   isConnected: boolean;
-  state: State;
+  /** The client's state, or 'failed' when no client could be made (the Wasm core did not load: see `error`). */
+  state: State | 'failed';
+  /** Why the state is 'failed' (a WasmLoadError saying what happened and the fix), else null. */
+  error: Error | null;
+  /** After a failure: load again (the next `enabled` change does too). */
+  retry(): void;
   /** Stable for the provider's lifetime; works before the client has loaded (it is queued). */
   subscribe: Subscribe;
   /** Client events, stable and queued like subscribe. */
@@ -41,8 +46,8 @@ export interface WebSocketContextValue {
 /** A drop-in for NUMENEON's `useWebSocket()`: `{ isConnected, subscribe }` and more. */
 export declare function useWebSocket(): WebSocketContextValue;
 
-/** The latest state change ('idle' before the client exists, 'closed' after it is gone). */
-export declare function useConnectionState(): StateChange;
+/** The latest state change ('idle' before the client exists, 'closed' after it is gone, 'failed' if it could not be made). */
+export declare function useConnectionState(): Omit<StateChange, 'to'> & { to: State | 'failed' };
 
 /** Calls the latest handler for each frame of `type`; re-subscribes only when `type` changes. */
 export declare function useEvent<T extends EventType>(type: T, handler: Handler<T>): void;

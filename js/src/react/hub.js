@@ -1,9 +1,9 @@
 // The provider's one stable object: it relays subscriptions to whichever client currently exists,
 // so consumers can subscribe before the client has loaded and keep their subscriptions across a
-// client re-creation. Plain JS, no React: the only state it keeps is the latest StateChange.
+// client re-creation. Plain JS, no React: it keeps only the latest StateChange and load error.
 
 const INITIAL = Object.freeze({ from: 'idle', to: 'idle', reason: 'none', attempt: 0, delayMs: 0 });
-const IDLE_SNAPSHOT = Object.freeze({ client: null, change: INITIAL });
+const IDLE_SNAPSHOT = Object.freeze({ client: null, change: INITIAL, error: null });
 
 function check(what, name, handler) {
   if (typeof name !== 'string' || !name) throw new TypeError(`@numeneon/realtime/react: ${what}: the name must be a non-empty string`);
@@ -16,6 +16,7 @@ export function createHub() {
   const frameSubs = new Set();  // { name, handler, off } for client.subscribe
   const eventSubs = new Set();  // { name, handler, off } for client.on
   const storeListeners = new Set();
+  let retry = null;
 
   const publish = (next) => {
     snapshot = next;
@@ -36,13 +37,19 @@ export function createHub() {
     subscribe: bind(frameSubs, 'subscribe'),
     on: bind(eventSubs, 'on'),
     send: (type, data, options) => (client ? client.send(type, data, options) : 'dropped'),
+    // Loads again after a failure (the provider sets what that means); returns the unsetter.
+    retry: () => retry?.(),
+    setRetry(fn) {
+      retry = fn;
+      return () => { if (retry === fn) retry = null; };
+    },
 
     // Hands every pending and future subscription to `c`; the returned function takes them back.
     attach(c) {
       client = c;
       for (const sub of [...frameSubs, ...eventSubs]) sub.off = c[frameSubs.has(sub) ? 'subscribe' : 'on'](sub.name, sub.handler);
-      const offState = c.on('state', (change) => publish({ client: c, change }));
-      publish({ client: c, change: { ...INITIAL, from: snapshot.change.to, to: c.state } });
+      const offState = c.on('state', (change) => publish({ client: c, change, error: null }));
+      publish({ client: c, change: { ...INITIAL, from: snapshot.change.to, to: c.state }, error: null });
       return () => {
         offState();
         for (const sub of [...frameSubs, ...eventSubs]) {
@@ -50,11 +57,22 @@ export function createHub() {
           sub.off = null;
         }
         client = null;
-        // The client is going away without reporting its last transitions: say it is closed.
-        const last = snapshot.change;
-        const closed = last.to === 'closed' || last.to === 'idle' ? last : { ...INITIAL, from: last.to, to: 'closed', reason: 'client_closed' };
-        publish({ client: null, change: closed });
+        publish({ ...snapshot, client: null });
       };
+    },
+
+    // No client could be made (the Wasm core did not load): 'failed', with the error, and the app's
+    // 'error' listeners hear it as they would from a client.
+    fail(error) {
+      publish({ client: null, change: { ...INITIAL, from: snapshot.change.to, to: 'failed', reason: 'load_failed' }, error });
+      for (const sub of [...eventSubs]) {
+        if (sub.name !== 'error') continue;
+        try {
+          sub.handler(error);
+        } catch {
+          // An error listener that throws on the error it was told about: nothing more to tell.
+        }
+      }
     },
 
     // useSyncExternalStore's pair.

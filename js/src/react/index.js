@@ -10,7 +10,7 @@ import { createHub } from './hub.js';
 const Context = createContext(null);
 
 // Options that only change behaviour, not the connection, and may be new objects every render.
-const LIVE_OPTIONS = new Set(['getToken', 'WebSocket', 'logger', 'fetch']);
+const LIVE_OPTIONS = new Set(['getToken', 'WebSocket', 'logger', 'fetch', 'wasm']);
 
 // The client is re-created only when this key changes: serializable options by value, never by identity.
 function configKey(options) {
@@ -22,14 +22,19 @@ function configKey(options) {
   return JSON.stringify(config);
 }
 
+// A runtime failure (the Wasm core did not load) never takes the page down: the children keep
+// rendering, the hooks say 'failed' with the error, and the next `enabled` change or retry() loads
+// again. Invalid options are a programming error: that TypeError is thrown during render.
 export function WebSocketProvider({ children, enabled = true, ...options }) {
   const [hub] = useState(createHub);
-  const [failure, setFailure] = useState(null);
+  const [invalid, setInvalid] = useState(null);
+  const [attempt, setAttempt] = useState(0);
   const latest = useRef(options);
   useEffect(() => {
     latest.current = options;
   });
   const key = enabled ? configKey(options) : null;
+  useEffect(() => hub.setRetry(() => setAttempt((n) => n + 1)), [hub]);
 
   useEffect(() => {
     if (key === null) return undefined;
@@ -45,21 +50,31 @@ export function WebSocketProvider({ children, enabled = true, ...options }) {
       }
       const detach = hub.attach(client);
       teardown = () => {
+        client.dispose();  // its last transition reaches the hooks, then the subscriptions are taken back
         detach();
-        client.close(1000);
-        client.dispose();
       };
       client.connect();
     }, (err) => {
-      if (!cancelled) setFailure(err);
+      if (cancelled) return;
+      if (err instanceof TypeError) {
+        setInvalid(err);
+        return;
+      }
+      const sink = latest.current.logger === undefined ? console : latest.current.logger;
+      try {
+        sink?.error?.(err?.message ?? String(err));
+      } catch {
+        // the app's logger failing must not fail the page either
+      }
+      hub.fail(err);
     });
     return () => {
       cancelled = true;
       teardown?.();
     };
-  }, [hub, key]);
+  }, [hub, key, attempt]);
 
-  if (failure) throw failure;  // invalid options: let an error boundary show it
+  if (invalid) throw invalid;  // invalid options: let an error boundary show it
   return createElement(Context.Provider, { value: hub }, children);
 }
 
@@ -77,10 +92,12 @@ function useSnapshot(hub) {
 // are stable for the provider's lifetime, so `useEffect(() => subscribe(...), [subscribe])` runs once.
 export function useWebSocket() {
   const hub = useHub('useWebSocket');
-  const { client, change } = useSnapshot(hub);
+  const { client, change, error } = useSnapshot(hub);
   return {
     isConnected: change.to === 'open',
     state: change.to,
+    error,
+    retry: hub.retry,
     subscribe: hub.subscribe,
     on: hub.on,
     send: hub.send,
