@@ -24,8 +24,11 @@ if [ ! -f "$BUILD/build.ninja" ]; then
   CXX=clang++-14 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DNRT_BUILD_FUZZERS=ON -DNRT_BUILD_TESTS=OFF >/dev/null
 fi
-cmake --build "$BUILD" | grep -E 'error|warning' || true
-test "${PIPESTATUS[0]}" -eq 0
+if ! cmake --build "$BUILD" >"$BUILD/build.log" 2>&1; then
+  cat "$BUILD/build.log" >&2
+  echo "fuzz: the build FAILED (log: $BUILD/build.log)" >&2
+  exit 1
+fi
 
 targets=(frame_ingest state_machine json)
 mkdir -p "$BUILD/artifacts"
