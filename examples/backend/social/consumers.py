@@ -140,4 +140,5 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         self.sent_through = seq
 
     async def send_json(self, obj):
-        await self.send(text_data=json.dumps(obj, separators=(",", ":")))
+        # json.dumps defaults (", " and ": "), byte for byte what the live server sends.
+        await self.send(text_data=json.dumps(obj))
