@@ -162,6 +162,9 @@ async def test_new_post_and_wall_post(users):
     post = r.json()
     assert await sb.recv() == {"type": "new_post", "data": post}
     assert set(post) >= {"id", "author", "content", "type", "created_at"}
+    assert post["author"] == {"id": alice.id, "username": "alice", "email": "alice@example.com",
+                              "first_name": "Alice", "last_name": "Anders",
+                              "date_joined": alice.date_joined.isoformat(), "profile_picture": None}
     assert await sa.nothing() and await sc.nothing()  # carol is not a friend
 
     r = await call("post", alice, "/api/posts/", {"content": "hi carol", "wall_user_id": carol.id})
