@@ -12,6 +12,9 @@ connects with ``?last_event_id=N`` gets ``"resume": "ok"`` in connection_establi
 frames it missed (then live ones, without repeats), or ``"resume": "gap"`` when the history no longer
 reaches back that far (it must re-fetch over REST). Without the parameter: ``"resume": "none"`` and the
 current ``last_event_id``. Clients that know nothing of it ignore the extra fields.
+
+Other opt-in extensions (settings.NUMENEON_FEATURES, listed in connection_established's ``features``; README:
+Protocol extensions): presence (social/presence.py).
 """
 import json
 from urllib.parse import parse_qs
@@ -24,6 +27,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
+from . import presence
 from .events import current_seq, frames_between, replay_plan, user_group
 
 SUBPROTOCOL = "numeneon.jwt"
@@ -66,6 +70,7 @@ def last_seen_from_scope(scope):
 class NotificationConsumer(AsyncWebsocketConsumer):
     group = None
     sent_through = None  # resume: the highest event id sent on this socket (None: extension off)
+    presence = None  # presence: this socket's connection entry (None: extension off)
 
     async def connect(self):
         token, ours = token_from_scope(self.scope)
@@ -82,28 +87,39 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             "message": f"Connected as {user.username}",
             "user_id": user.id,
         }
-        if not settings.RESUME["ENABLED"]:
-            await self.send_json(established)
-            return
+        features = settings.NUMENEON_FEATURES
+        if features:
+            established["features"] = list(features)
+        replay = await self.resume_plan(established) if settings.RESUME["ENABLED"] else []
+        await self.send_json(established)
+        if "presence" in features:
+            # In the group before the snapshot is read: a later change arrives as a presence frame after it.
+            self.presence = presence.Connection(user.id, self.channel_name)
+            await self.presence.open()
+            await self.send_json(await presence.snapshot(user.id))
+        for seq, text in replay:
+            await self.send(text_data=text)
+            self.sent_through = seq
+
+    async def resume_plan(self, established):
+        """Resume extension: fill in established's fields; the frames to replay after it."""
         # Joined the group before reading the history: nothing committed from now on can be missed,
         # and what is both replayed and delivered live is sent once (push_frame skips it).
         last_seen = last_seen_from_scope(self.scope)
         if last_seen is None:
-            self.sent_through = await database_sync_to_async(current_seq)(user.id)
+            self.sent_through = await database_sync_to_async(current_seq)(self.user.id)
             established.update(resume="none", last_event_id=self.sent_through)
-            await self.send_json(established)
-            return
-        verdict, frames = await database_sync_to_async(replay_plan)(user.id, last_seen)
+            return []
+        verdict, frames = await database_sync_to_async(replay_plan)(self.user.id, last_seen)
         established["resume"] = verdict
-        await self.send_json(established)
         self.sent_through = last_seen
-        for seq, text in frames:
-            await self.send(text_data=text)
-            self.sent_through = seq
+        return frames
 
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.presence is not None:
+            await self.presence.close()
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None:
@@ -138,6 +154,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
                 self.sent_through = earlier
         await self.send_json(frame)
         self.sent_through = seq
+
+    async def presence_about(self, event):
+        """Channel-layer handler for ``{"type": "presence.about", "user_id": n}`` (a new friend): their presence."""
+        [data] = await presence.entries([event["user_id"]])
+        await self.send_json({"type": "presence", "data": data})
 
     async def send_json(self, obj):
         # json.dumps defaults (", " and ": "), byte for byte what the live server sends.

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -10,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from . import shapes
+from . import presence, shapes
 from .events import push
 from .models import Comment, FriendRequest, Message, Post
 
@@ -164,6 +165,8 @@ def accept_friend_request(request, request_id):
         fr.save(update_fields=["status"])
         # Only the ORIGINAL SENDER is told; `friend` is the user who accepted.
         push(fr.from_user_id, "friend_accepted", {"friend": shapes.user_public(request.user)})
+        if "presence" in settings.NUMENEON_FEATURES:
+            presence.introduce(fr.from_user_id, fr.to_user_id)
     return Response(shapes.friend_request(fr))
 
 
