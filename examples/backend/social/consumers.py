@@ -14,7 +14,8 @@ reaches back that far (it must re-fetch over REST). Without the parameter: ``"re
 current ``last_event_id``. Clients that know nothing of it ignore the extra fields.
 
 Other opt-in extensions (settings.NUMENEON_FEATURES, listed in connection_established's ``features``; README:
-Protocol extensions): presence (social/presence.py).
+Protocol extensions): presence (social/presence.py), typing indicators (``typing`` client frames, handled
+here instead of echoed).
 """
 import json
 from urllib.parse import parse_qs
@@ -27,10 +28,18 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from . import presence
+from . import presence, volatile
 from .events import current_seq, frames_between, replay_plan, user_group
+from .models import FriendRequest
 
 SUBPROTOCOL = "numeneon.jwt"
+HANDLED = {"typing": "typing"}  # client frame type -> the feature handling it
+TYPING_INTERVAL_S = 1.0  # at most one relayed "typing: true" per (sender, recipient) in this time
+
+
+def object_id(value):
+    """value if it is a plausible database id (a positive int, not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def token_from_scope(scope):
@@ -131,7 +140,24 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         except ValueError:
             await self.send_json({"type": "error", "message": "Invalid JSON"})
             return
+        kind = data.get("type") if isinstance(data, dict) else None
+        if isinstance(kind, str) and HANDLED.get(kind) in settings.NUMENEON_FEATURES:
+            await getattr(self, "on_" + kind)(data.get("data"))
+            return
         await self.send_json({"type": "echo", "data": data})
+
+    async def on_typing(self, data):
+        """Typing extension: relay to every socket of a friend (never stored); malformed frames are dropped."""
+        if not isinstance(data, dict) or not isinstance(data.get("typing"), bool):
+            return
+        to, typing = object_id(data.get("to")), data["typing"]
+        if to is None or not await database_sync_to_async(FriendRequest.are_friends)(self.user.id, to):
+            return
+        # "typing: false" always passes, so a stop is never lost to the limit.
+        if typing and not await volatile.state().allow_typing(self.user.id, to, TYPING_INTERVAL_S):
+            return
+        frame = {"type": "typing", "data": {"user_id": self.user.id, "typing": typing}}
+        await self.channel_layer.group_send(user_group(to), {"type": "push.frame", "frame": frame})
 
     async def push_frame(self, event):
         """Channel-layer handler for ``{"type": "push.frame", "frame": {...}}``.

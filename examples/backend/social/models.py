@@ -25,6 +25,13 @@ class FriendRequest(models.Model):
         ).values_list("from_user_id", "to_user_id")
         return {a if b == user_id else b for a, b in rows}
 
+    @staticmethod
+    def are_friends(a_id, b_id):
+        return FriendRequest.objects.filter(
+            Q(from_user_id=a_id, to_user_id=b_id) | Q(from_user_id=b_id, to_user_id=a_id),
+            status=FriendRequest.ACCEPTED,
+        ).exists()
+
 
 class Message(models.Model):
     sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_messages")

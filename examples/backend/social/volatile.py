@@ -1,4 +1,4 @@
-"""Volatile state of the presence extension: open connections and last-seen times.
+"""Volatile state of the presence and typing extensions: open connections, last-seen times, typing limits.
 
 Model (both stores): a connection entry maps (user, connection id) to the time it was last refreshed; a
 user is online from the moment their first entry appears until their last one is closed or swept away
@@ -20,6 +20,7 @@ class MemoryState:
     def __init__(self):
         self.conns = {}  # user id -> {connection id: last refresh}
         self.last_seen = {}  # user id -> when they went offline
+        self.typing = {}  # (sender, recipient) -> when a "typing: true" was last let through
 
     async def open(self, user_id, conn_id):
         """Add or refresh a connection entry; the time if this made the user online, else None."""
@@ -61,6 +62,15 @@ class MemoryState:
     async def lookup(self, user_ids):
         """(now, {user id: (online, last seen or None)})."""
         return time.time(), {u: (u in self.conns, self.last_seen.get(u)) for u in user_ids}
+
+    async def allow_typing(self, sender_id, recipient_id, interval):
+        """True at most once per interval for a (sender, recipient) pair."""
+        now = time.monotonic()
+        last = self.typing.get((sender_id, recipient_id))
+        if last is not None and now - last < interval:
+            return False
+        self.typing[(sender_id, recipient_id)] = now
+        return True
 
     async def aclose(self):
         pass
@@ -144,6 +154,10 @@ class RedisState:
             u: (score is not None, float(last) if last is not None else None)
             for u, score, last in zip(user_ids, online, seen)
         }
+
+    async def allow_typing(self, sender_id, recipient_id, interval):
+        key = f"numeneon:typing:{sender_id}:{recipient_id}"
+        return bool(await self.redis.set(key, 1, px=max(1, int(interval * 1000)), nx=True))
 
     async def aclose(self):
         await self.redis.aclose()
