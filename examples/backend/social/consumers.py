@@ -14,8 +14,8 @@ reaches back that far (it must re-fetch over REST). Without the parameter: ``"re
 current ``last_event_id``. Clients that know nothing of it ignore the extra fields.
 
 Other opt-in extensions (settings.NUMENEON_FEATURES, listed in connection_established's ``features``; README:
-Protocol extensions): presence (social/presence.py), typing indicators (``typing`` client frames, handled
-here instead of echoed).
+Protocol extensions): presence (social/presence.py), typing indicators and read receipts (``typing`` and
+``mark_read`` client frames, handled here instead of echoed).
 """
 import json
 from urllib.parse import parse_qs
@@ -28,12 +28,12 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
-from . import presence, volatile
+from . import presence, receipts, volatile
 from .events import current_seq, frames_between, replay_plan, user_group
 from .models import FriendRequest
 
 SUBPROTOCOL = "numeneon.jwt"
-HANDLED = {"typing": "typing"}  # client frame type -> the feature handling it
+HANDLED = {"typing": "typing", "mark_read": "read_receipts"}  # client frame type -> the feature handling it
 TYPING_INTERVAL_S = 1.0  # at most one relayed "typing: true" per (sender, recipient) in this time
 
 
@@ -158,6 +158,14 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             return
         frame = {"type": "typing", "data": {"user_id": self.user.id, "typing": typing}}
         await self.channel_layer.group_send(user_group(to), {"type": "push.frame", "frame": frame})
+
+    async def on_mark_read(self, data):
+        """Read receipts extension: the same as POST /api/messages/read/<with>/; malformed frames are dropped."""
+        if not isinstance(data, dict):
+            return
+        other, up_to = object_id(data.get("with")), object_id(data.get("up_to"))
+        if other is not None and up_to is not None:
+            await database_sync_to_async(receipts.advance)(self.user.id, other, up_to)
 
     async def push_frame(self, event):
         """Channel-layer handler for ``{"type": "push.frame", "frame": {...}}``.

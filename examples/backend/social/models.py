@@ -86,3 +86,15 @@ class PushEvent(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["user", "seq"], name="unique_push_seq")]
+
+
+class ReadMark(models.Model):
+    """Read receipts extension: the newest of `other`'s messages to `reader` that `reader` has read."""
+
+    reader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="read_marks")
+    other = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    up_to = models.BigIntegerField()  # a Message id; only ever grows
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reader", "other"], name="unique_read_mark")]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
@@ -11,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from . import presence, shapes
+from . import presence, receipts, shapes
 from .events import push
 from .models import Comment, FriendRequest, Message, Post
 
@@ -216,6 +217,23 @@ def conversation(request, user_id):
         Q(sender=me_, receiver=other) | Q(sender=other, receiver=me_)
     ).select_related("sender", "receiver").order_by("created_at", "id")
     return Response([shapes.message(m) for m in qs])
+
+
+@api_view(["GET", "POST"])
+def read_marks(request, user_id):
+    """Read receipts extension (404 when off, as on the live server): GET both marks, POST {up_to} mine."""
+    if "read_receipts" not in settings.NUMENEON_FEATURES:
+        raise Http404
+    other = get_object_or_404(User, id=user_id)
+    if request.method == "POST":
+        d = request.data if isinstance(request.data, dict) else {}
+        up_to = d.get("up_to")
+        if not isinstance(up_to, int) or isinstance(up_to, bool):
+            return bad("up_to must be a message id.")
+        receipts.advance(request.user.id, other.id, up_to)
+        mark = receipts.mark(request.user.id, other.id)
+        return Response({"up_to": mark.up_to if mark else None})
+    return Response(receipts.state(request.user.id, other.id))
 
 
 # ---------------------------------------------------------------- posts and comments
