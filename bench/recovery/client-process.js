@@ -1,6 +1,6 @@
-// One client library in a process of its own: `node client-process.js <kind>` runs N instances of it
-// as the benchmark asks over IPC and records, per instance, when it opened, lost an open link, was
-// told of an auth failure, gave up or was told of a gap (resync), and which frames reached the app.
+// Recovery benchmark: one client library, N instances, in a process of its own, driven over IPC.
+// `node client-process.js <kind>`; records per instance when it opened, lost an open link, was told of
+// an auth failure, gave up or was told of a gap (resync), and which frames reached the app.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CLIENTS, attempts } from './clients.js';
 import { serve } from './ipc.js';

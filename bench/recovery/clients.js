@@ -1,5 +1,5 @@
-// The clients under test, each created with its library's defaults behind one small interface, and
-// the WebSocket class they all get: ws's own, counting every connection attempt with its time.
+// Recovery benchmark: the five clients under test, each with its library's defaults, behind one interface.
+// They all get the same WebSocket class: ws's own, counting every connection attempt with its time.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { WebSocket as WsWebSocket } from 'ws';

@@ -1,5 +1,5 @@
-// Request/response over a Node IPC channel, so the benchmark can drive a client process (or a server
-// process) with awaited calls: the child serves an object's methods, the parent calls them by name.
+// Recovery benchmark: awaited request/response calls from the benchmark to a client process over IPC.
+// The child serves an object's methods; the parent calls them by name.
 import { fork } from 'node:child_process';
 
 // In the child: answer {id, method, args} with {id, result} or {id, error}; exit with the parent.

@@ -1,5 +1,5 @@
-// The recovery benchmark: the SDK and its peers (each with its library's defaults) through the same
-// outages against one local server, one Markdown table per scenario.
+// Recovery benchmark entry: the SDK and its peers through the same faults, one Markdown table per scenario.
+// Each client keeps its library's defaults; every lane has its own local server.
 //   node bench/recovery/run.js [--smoke] [--runs=3] [--only=restart,storm,...] [--clients=sdk,rws,...]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

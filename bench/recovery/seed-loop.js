@@ -1,5 +1,5 @@
-// The seed app's hand-written WebSocketContext logic (what the SDK replaces), without React: one
-// socket at `url?token=`, reconnect after 1, 2, 4, 8, 16 s, give up after 5 failed attempts, a
+// Recovery benchmark: the seed app's hand-written WebSocketContext logic (what the SDK replaces), no React.
+// One socket at `url?token=`, reconnect after 1, 2, 4, 8, 16 s, give up after 5 failed attempts, a
 // successful open resets the count; no heartbeat, no de-duplication, the token is read once.
 const MAX_ATTEMPTS = 5;
 

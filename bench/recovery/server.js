@@ -1,5 +1,5 @@
-// The recovery benchmark's server: NUMENEON over http + ws that the benchmark stops, restarts on the
-// same port, freezes (half-open) and makes push frames, logging every handshake with its time.
+// Recovery benchmark server: NUMENEON over http + ws that the benchmark stops, restarts, freezes and pushes on.
+// Restarts reuse the port; freeze = half-open; every handshake is logged with its time.
 import http from 'node:http';
 import { once } from 'node:events';
 import { WebSocketServer } from 'ws';
