@@ -6,12 +6,14 @@
 --port 0 picks a free port. Prints exactly one line on stdout once the port accepts
 connections:  NUMENEON_BACKEND_READY http://127.0.0.1:<port>
 Everything else goes to stderr. SIGTERM / SIGINT stop the server (single process, no
-children). Environment: see numeneon/settings.py and README.md.
+children): every open WebSocket is first closed with 1012 "service restart", and the
+process exits within about a second. Environment: see numeneon/settings.py and README.md.
 """
 # Twisted is import-order sensitive: daphne.server installs the asyncio reactor.
 import daphne.server  # noqa: F401  isort:skip
 
 import argparse
+import asyncio
 import atexit
 import fcntl
 import os
@@ -20,6 +22,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+RESTART_CLOSE = (1012, b"server restart")  # IANA "Service Restart": clients may reconnect at once
+CLOSE_GRACE_S = 0.5  # how long a stop waits for the closing handshakes and the consumers' disconnect
 
 
 def parse_args(argv=None):
@@ -72,6 +76,24 @@ class ReadyServer(daphne.server.Server):
         from twisted.internet import reactor
 
         reactor.callWhenRunning(self.announce)
+
+    def kill_all_applications(self):
+        """Before the reactor stops (SIGTERM, SIGINT, --watch-parent): close every open WebSocket with 1012
+        rather than dropping it (Daphne sends no close frame: clients would see 1006, as after a crash), and
+        give the consumers a moment to run their disconnect handlers; then Daphne's own cancellation."""
+        from daphne.ws_protocol import WebSocketProtocol
+        from twisted.internet import defer
+
+        closing = [p for p in self.connections if isinstance(p, WebSocketProtocol) and p.state == p.STATE_OPEN]
+        for protocol in closing:
+            # sendClose() refuses codes outside 1000 and 3000-4999; the frame itself may carry 1012.
+            protocol.sendCloseFrame(code=RESTART_CLOSE[0], reasonUtf8=RESTART_CLOSE[1])
+        apps = [self.connections[p].get("application_instance") for p in closing]
+        apps = [a for a in apps if a is not None and not a.done()]
+        if not apps:
+            return super().kill_all_applications()
+        waited = defer.Deferred.fromFuture(asyncio.ensure_future(asyncio.wait(apps, timeout=CLOSE_GRACE_S)))
+        return waited.addBoth(lambda _: super(ReadyServer, self).kill_all_applications())
 
 
 def watch_parent(parent_pid):

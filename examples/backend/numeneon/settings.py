@@ -8,6 +8,9 @@ Environment:
   REFRESH_TOKEN_BLACKLIST "1" = blacklist a refresh token once it was rotated (default off)
   NUMENEON_SECRET_KEY     JWT signing key; all workers sharing a DB must share it
   NUMENEON_DEBUG          "1" = Django DEBUG
+  NUMENEON_FEATURES       opt-in protocol extensions, comma-separated (default
+                          "presence,typing,read_receipts"; "" = exactly the live protocol)
+  PRESENCE_TTL_S          presence: a connection not refreshed for this long counts as gone (default 30)
 """
 import getpass
 import os
@@ -90,6 +93,15 @@ RESUME = {
     "HISTORY_SIZE": int(os.environ.get("RESUME_HISTORY_SIZE", "1000")),
     "HISTORY_AGE_S": float(os.environ.get("RESUME_HISTORY_AGE_S", "600")),
 }
+
+# Opt-in protocol extensions the live server does not have, advertised in connection_established's
+# "features" (README: Protocol extensions). Unknown names are ignored; "" turns them all off.
+KNOWN_FEATURES = ("presence", "typing", "read_receipts")
+_requested = {f.strip() for f in os.environ.get("NUMENEON_FEATURES", ",".join(KNOWN_FEATURES)).split(",")}
+NUMENEON_FEATURES = [f for f in KNOWN_FEATURES if f in _requested]
+# Presence: each open connection refreshes its entry every TTL/3; an entry older than the TTL belongs to a
+# dead worker, and every worker sweeps for those every TTL/3.
+PRESENCE_TTL_S = float(os.environ.get("PRESENCE_TTL_S", "30"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/friends/decline/<int:request_id>/", views.decline_friend_request),
     path("api/messages/", views.send_message),
     path("api/messages/conversation/<int:user_id>/", views.conversation),
+    path("api/messages/read/<int:user_id>/", views.read_marks),
     path("api/posts/", views.posts),
     path("api/posts/<int:post_id>/comments/", views.post_comments),
 ]

@@ -12,6 +12,10 @@ connects with ``?last_event_id=N`` gets ``"resume": "ok"`` in connection_establi
 frames it missed (then live ones, without repeats), or ``"resume": "gap"`` when the history no longer
 reaches back that far (it must re-fetch over REST). Without the parameter: ``"resume": "none"`` and the
 current ``last_event_id``. Clients that know nothing of it ignore the extra fields.
+
+Other opt-in extensions (settings.NUMENEON_FEATURES, listed in connection_established's ``features``; README:
+Protocol extensions): presence (social/presence.py), typing indicators and read receipts (``typing`` and
+``mark_read`` client frames, handled here instead of echoed).
 """
 import json
 from urllib.parse import parse_qs
@@ -24,9 +28,18 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
+from . import presence, receipts, volatile
 from .events import current_seq, frames_between, replay_plan, user_group
+from .models import FriendRequest
 
 SUBPROTOCOL = "numeneon.jwt"
+HANDLED = {"typing": "typing", "mark_read": "read_receipts"}  # client frame type -> the feature handling it
+TYPING_INTERVAL_S = 1.0  # at most one relayed "typing: true" per (sender, recipient) in this time
+
+
+def object_id(value):
+    """value if it is a plausible database id (a positive int, not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def token_from_scope(scope):
@@ -66,6 +79,7 @@ def last_seen_from_scope(scope):
 class NotificationConsumer(AsyncWebsocketConsumer):
     group = None
     sent_through = None  # resume: the highest event id sent on this socket (None: extension off)
+    presence = None  # presence: this socket's connection entry (None: extension off)
 
     async def connect(self):
         token, ours = token_from_scope(self.scope)
@@ -82,28 +96,39 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             "message": f"Connected as {user.username}",
             "user_id": user.id,
         }
-        if not settings.RESUME["ENABLED"]:
-            await self.send_json(established)
-            return
+        features = settings.NUMENEON_FEATURES
+        if features:
+            established["features"] = list(features)
+        replay = await self.resume_plan(established) if settings.RESUME["ENABLED"] else []
+        await self.send_json(established)
+        if "presence" in features:
+            # In the group before the snapshot is read: a later change arrives as a presence frame after it.
+            self.presence = presence.Connection(user.id, self.channel_name)
+            await self.presence.open()
+            await self.send_json(await presence.snapshot(user.id))
+        for seq, text in replay:
+            await self.send(text_data=text)
+            self.sent_through = seq
+
+    async def resume_plan(self, established):
+        """Resume extension: fill in established's fields; the frames to replay after it."""
         # Joined the group before reading the history: nothing committed from now on can be missed,
         # and what is both replayed and delivered live is sent once (push_frame skips it).
         last_seen = last_seen_from_scope(self.scope)
         if last_seen is None:
-            self.sent_through = await database_sync_to_async(current_seq)(user.id)
+            self.sent_through = await database_sync_to_async(current_seq)(self.user.id)
             established.update(resume="none", last_event_id=self.sent_through)
-            await self.send_json(established)
-            return
-        verdict, frames = await database_sync_to_async(replay_plan)(user.id, last_seen)
+            return []
+        verdict, frames = await database_sync_to_async(replay_plan)(self.user.id, last_seen)
         established["resume"] = verdict
-        await self.send_json(established)
         self.sent_through = last_seen
-        for seq, text in frames:
-            await self.send(text_data=text)
-            self.sent_through = seq
+        return frames
 
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.presence is not None:
+            await self.presence.close()
 
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None:
@@ -115,7 +140,32 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         except ValueError:
             await self.send_json({"type": "error", "message": "Invalid JSON"})
             return
+        kind = data.get("type") if isinstance(data, dict) else None
+        if isinstance(kind, str) and HANDLED.get(kind) in settings.NUMENEON_FEATURES:
+            await getattr(self, "on_" + kind)(data.get("data"))
+            return
         await self.send_json({"type": "echo", "data": data})
+
+    async def on_typing(self, data):
+        """Typing extension: relay to every socket of a friend (never stored); malformed frames are dropped."""
+        if not isinstance(data, dict) or not isinstance(data.get("typing"), bool):
+            return
+        to, typing = object_id(data.get("to")), data["typing"]
+        if to is None or not await database_sync_to_async(FriendRequest.are_friends)(self.user.id, to):
+            return
+        # "typing: false" always passes, so a stop is never lost to the limit.
+        if typing and not await volatile.state().allow_typing(self.user.id, to, TYPING_INTERVAL_S):
+            return
+        frame = {"type": "typing", "data": {"user_id": self.user.id, "typing": typing}}
+        await self.channel_layer.group_send(user_group(to), {"type": "push.frame", "frame": frame})
+
+    async def on_mark_read(self, data):
+        """Read receipts extension: the same as POST /api/messages/read/<with>/; malformed frames are dropped."""
+        if not isinstance(data, dict):
+            return
+        other, up_to = object_id(data.get("with")), object_id(data.get("up_to"))
+        if other is not None and up_to is not None:
+            await database_sync_to_async(receipts.advance)(self.user.id, other, up_to)
 
     async def push_frame(self, event):
         """Channel-layer handler for ``{"type": "push.frame", "frame": {...}}``.
@@ -139,5 +189,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         await self.send_json(frame)
         self.sent_through = seq
 
+    async def presence_about(self, event):
+        """Channel-layer handler for ``{"type": "presence.about", "user_id": n}`` (a new friend): their presence."""
+        [data] = await presence.entries([event["user_id"]])
+        await self.send_json({"type": "presence", "data": data})
+
     async def send_json(self, obj):
-        await self.send(text_data=json.dumps(obj, separators=(",", ":")))
+        # json.dumps defaults (", " and ": "), byte for byte what the live server sends.
+        await self.send(text_data=json.dumps(obj))

@@ -43,7 +43,7 @@ def record(user_id, frame):
         PushCounter.objects.get_or_create(user_id=user_id)
         PushCounter.objects.filter(user_id=user_id).update(last_seq=F("last_seq") + 1)
         seq = PushCounter.objects.get(user_id=user_id).last_seq
-        PushEvent.objects.create(user_id=user_id, seq=seq, frame=json.dumps({**frame, "event_id": seq}, separators=(",", ":")))
+        PushEvent.objects.create(user_id=user_id, seq=seq, frame=json.dumps({**frame, "event_id": seq}))
         limits = settings.RESUME
         cutoff = timezone.now() - timedelta(seconds=limits["HISTORY_AGE_S"])
         PushEvent.objects.filter(user_id=user_id, seq__lte=seq - limits["HISTORY_SIZE"]).delete()

@@ -25,6 +25,13 @@ class FriendRequest(models.Model):
         ).values_list("from_user_id", "to_user_id")
         return {a if b == user_id else b for a, b in rows}
 
+    @staticmethod
+    def are_friends(a_id, b_id):
+        return FriendRequest.objects.filter(
+            Q(from_user_id=a_id, to_user_id=b_id) | Q(from_user_id=b_id, to_user_id=a_id),
+            status=FriendRequest.ACCEPTED,
+        ).exists()
+
 
 class Message(models.Model):
     sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sent_messages")
@@ -79,3 +86,15 @@ class PushEvent(models.Model):
     class Meta:
         ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["user", "seq"], name="unique_push_seq")]
+
+
+class ReadMark(models.Model):
+    """Read receipts extension: the newest of `other`'s messages to `reader` that `reader` has read."""
+
+    reader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="read_marks")
+    other = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    up_to = models.BigIntegerField()  # a Message id; only ever grows
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reader", "other"], name="unique_read_mark")]

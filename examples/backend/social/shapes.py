@@ -24,6 +24,12 @@ def user_brief(u):
     return {"id": u.id, "username": u.username}
 
 
+def post_author(u):
+    # Posts embed a richer author than the other shapes, as on the live server. This backend stores no
+    # pictures, so profile_picture is always null (the live server: the picture's URL once one is set).
+    return {**user_full(u), "date_joined": ts(u.date_joined), "profile_picture": None}
+
+
 def friend_request(fr):
     return {
         "id": fr.id,
@@ -47,7 +53,7 @@ def message(m):
 def post(p):
     return {
         "id": p.id,
-        "author": user_public(p.author),
+        "author": post_author(p.author),
         "content": p.content,
         "type": p.type,
         "created_at": ts(p.created_at),

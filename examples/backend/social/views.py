@@ -1,8 +1,10 @@
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
@@ -10,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from . import shapes
+from . import presence, receipts, shapes
 from .events import push
 from .models import Comment, FriendRequest, Message, Post
 
@@ -164,6 +166,8 @@ def accept_friend_request(request, request_id):
         fr.save(update_fields=["status"])
         # Only the ORIGINAL SENDER is told; `friend` is the user who accepted.
         push(fr.from_user_id, "friend_accepted", {"friend": shapes.user_public(request.user)})
+        if "presence" in settings.NUMENEON_FEATURES:
+            presence.introduce(fr.from_user_id, fr.to_user_id)
     return Response(shapes.friend_request(fr))
 
 
@@ -213,6 +217,23 @@ def conversation(request, user_id):
         Q(sender=me_, receiver=other) | Q(sender=other, receiver=me_)
     ).select_related("sender", "receiver").order_by("created_at", "id")
     return Response([shapes.message(m) for m in qs])
+
+
+@api_view(["GET", "POST"])
+def read_marks(request, user_id):
+    """Read receipts extension (404 when off, as on the live server): GET both marks, POST {up_to} mine."""
+    if "read_receipts" not in settings.NUMENEON_FEATURES:
+        raise Http404
+    other = get_object_or_404(User, id=user_id)
+    if request.method == "POST":
+        d = request.data if isinstance(request.data, dict) else {}
+        up_to = d.get("up_to")
+        if not isinstance(up_to, int) or isinstance(up_to, bool):
+            return bad("up_to must be a message id.")
+        receipts.advance(request.user.id, other.id, up_to)
+        mark = receipts.mark(request.user.id, other.id)
+        return Response({"up_to": mark.up_to if mark else None})
+    return Response(receipts.state(request.user.id, other.id))
 
 
 # ---------------------------------------------------------------- posts and comments

@@ -139,7 +139,10 @@ def test_posts_feed_and_comments(users):
     r = a.post("/api/posts/", {"content": "first!"}, format="json")
     assert r.status_code == 201
     p = r.json()
-    assert p["author"] == {"id": alice.id, "username": "alice", "first_name": "Alice", "last_name": "Anders"}
+    assert p["author"] == {"id": alice.id, "username": "alice", "email": "alice@example.com",
+                           "first_name": "Alice", "last_name": "Anders",
+                           "date_joined": alice.date_joined.isoformat(), "profile_picture": None}
+    assert p["author"]["date_joined"].endswith("+00:00")
     assert p["type"] == "thoughts" and p["wall_user"] is None
     assert a.post("/api/posts/", {"content": "x", "type": "bogus"}, format="json").status_code == 400
     assert a.post("/api/posts/", {"content": ""}, format="json").status_code == 400

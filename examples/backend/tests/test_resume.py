@@ -36,6 +36,10 @@ async def test_frames_carry_increasing_event_ids(users, resume):
     assert (first["event_id"], second["event_id"]) == (1, 2)
     assert first["type"] == "new_message" and first["data"]["content"] == "one"
     await s.close()
+    s, _ = await connect(bob, last_event_id=1)
+    replayed = await s.comm.receive_from(timeout=2)  # the stored text: default separators too
+    assert replayed.startswith('{"type": "new_message", "data": {"id": ') and replayed.endswith(', "event_id": 2}')
+    await s.close()
 
 
 async def test_reconnect_replays_what_was_missed_then_live_frames(users, resume):

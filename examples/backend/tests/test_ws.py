@@ -17,11 +17,10 @@ async def test_connect_with_query_token(users):
     s = Socket(f"/ws/notifications/?token={tok}")
     connected, subprotocol = await s.connect()
     assert connected and subprotocol is None
-    assert await s.recv() == {
-        "type": "connection_established",
-        "message": "Connected as alice",
-        "user_id": alice.id,
-    }
+    # The text itself, not just its value: json.dumps' default separators, as the live server.
+    assert await s.comm.receive_from(timeout=2) == (
+        f'{{"type": "connection_established", "message": "Connected as alice", "user_id": {alice.id}}}'
+    )
     await s.close()
 
 
@@ -87,6 +86,8 @@ async def test_echo_and_invalid_json(users):
     assert await s.recv() == {"type": "error", "message": "Invalid JSON"}
     await s.send("42")  # any valid JSON is echoed
     assert await s.recv() == {"type": "echo", "data": 42}
+    await s.send({"type": "ping", "text": "h\u00e9"})
+    assert await s.comm.receive_from(timeout=2) == '{"type": "echo", "data": {"type": "ping", "text": "h\\u00e9"}}'
     await s.send({"type": "ping", "n": 2})  # still open
     assert await s.recv() == {"type": "echo", "data": {"type": "ping", "n": 2}}
     await s.close()
@@ -161,6 +162,9 @@ async def test_new_post_and_wall_post(users):
     post = r.json()
     assert await sb.recv() == {"type": "new_post", "data": post}
     assert set(post) >= {"id", "author", "content", "type", "created_at"}
+    assert post["author"] == {"id": alice.id, "username": "alice", "email": "alice@example.com",
+                              "first_name": "Alice", "last_name": "Anders",
+                              "date_joined": alice.date_joined.isoformat(), "profile_picture": None}
     assert await sa.nothing() and await sc.nothing()  # carol is not a friend
 
     r = await call("post", alice, "/api/posts/", {"content": "hi carol", "wall_user_id": carol.id})
