@@ -569,8 +569,9 @@ export class RealtimeClient {
     let ws;
     try {
       // The third argument is for Node's ws (browsers ignore it): refuse oversized frames before they are
-      // buffered, and let go of a server that sent its close frame but keeps TCP open.
-      ws = new WebSocketImpl(target.url, target.protocols, { maxPayload: this.#maxFrameBytes, closeTimeout: CLOSE_TIMEOUT_MS });
+      // buffered, and let go of a server that sent its close frame but keeps TCP open. No protocols is
+      // [] rather than undefined, which Chromium would send as a protocol named "undefined".
+      ws = new WebSocketImpl(target.url, target.protocols ?? [], { maxPayload: this.#maxFrameBytes, closeTimeout: CLOSE_TIMEOUT_MS });
     } catch (err) {
       this.#error('socket_error', `cannot open the socket: ${err?.message ?? err}`);
       this.#x.nrt_handle_close(this.#h, now(), socket, 1006, SocketError.none, 0, 0, Math.random());
