@@ -6,6 +6,8 @@ cd "$ROOT"
 bash scripts/setup.sh
 
 step() { printf '\n=== %s\n' "$*"; }
+step "Build scripts fail the command on a compile error"
+bash tests/scripts/broken_build_test.sh
 step "C++ core: native"
 ctest --test-dir build/native --output-on-failure -j2 --timeout 120
 step "C++ core: AddressSanitizer + UndefinedBehaviorSanitizer"

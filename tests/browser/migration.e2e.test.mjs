@@ -235,9 +235,7 @@ describe('the README migration guide in a NUMENEON-shaped app', { timeout: 120_0
     assert.equal(await a.page.locator('[data-testid="notification"][data-type="friend_accepted"]').count(), 1);
   });
 
-  test('after a backend restart both reconnect, nobody is signed out, and a message still arrives live', {
-    todo: 'waits for the core fix: a throwing getToken must be transient',
-  }, async () => {
+  test('after a backend restart both reconnect, nobody is signed out, and a message still arrives live', async () => {
     const { a, b } = users;
     const everyone = [a, b];
     phase = 'restart';

@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT"
-git ls-files -z --cached --others --exclude-standard -- CMakeLists.txt sdk bindings tests/cpp tests/sim tests/fuzz scripts/build.sh scripts/fuzz.sh |
+git ls-files -z --cached --others --exclude-standard -- CMakeLists.txt sdk bindings tests/cpp tests/sim tests/fuzz scripts js/src/codes.js |
   xargs -0 cp --parents -t "$WORK"
 echo 'this is not C++;' >>"$WORK/sdk/src/backoff.cpp"
 # What an earlier, successful build would have left behind.
