@@ -20,7 +20,7 @@ const OPTION_KEYS = new Set([
   'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm',
 ]);
 const CORE_OPTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits', 'resume'];
-const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed']);
+const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network']);
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
 const CLOSE_TIMEOUT_MS = 1000;  // Node's ws: a server that sent its close frame but keeps TCP open is let go after this
@@ -159,6 +159,7 @@ export class RealtimeClient {
   #unbindEnvironment = null;
   #lastToken = null;
   #sendOutcome = null;
+  #online = true;
 
   constructor(mod, opts) {
     this.#mod = mod;
@@ -188,6 +189,8 @@ export class RealtimeClient {
 
   get state() { return this.#state; }
   get isConnected() { return this.#state === 'open'; }
+  // What the host last said about the network (the browser's online/offline events, or setOnline()).
+  get online() { return this.#online; }
 
   connect() {
     if (this.#inactive()) return;
@@ -337,9 +340,12 @@ export class RealtimeClient {
   // Network and visibility hints (wired to window/document automatically in browsers).
   setOnline(online) {
     if (this.#inactive()) return;
+    const changed = !!online !== this.#online;
+    this.#online = !!online;
     this.#run(() => {
       this.#x.nrt_handle_network(this.#h, now(), online ? 1 : 0);
-      this.#pump();
+      if (changed) this.#emit('network', { online: this.#online });
+      if (!this.#disposed) this.#pump();
     });
   }
 
@@ -744,6 +750,9 @@ export class RealtimeClient {
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', visible);
       this.#unbindEnvironment = null;
     };
-    if (typeof navigator !== 'undefined' && navigator.onLine === false) this.#x.nrt_handle_network(this.#h, now(), 0);
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      this.#online = false;
+      this.#x.nrt_handle_network(this.#h, now(), 0);
+    }
   }
 }

@@ -110,6 +110,8 @@ export interface ClientEvents {
   error: RealtimeError;
   /** Terminal: the session is no longer valid (also a StateChange to 'closed'). */
   auth_failed: StateChange;
+  /** The network went offline or came back (the browser's events, or setOnline()). */
+  network: { online: boolean };
 }
 
 export type FieldKind = 'any' | 'string' | 'number' | 'object' | 'array' | 'boolean';
@@ -209,6 +211,8 @@ export interface Stats {
 export declare class RealtimeClient {
   readonly state: State;
   readonly isConnected: boolean;
+  /** What the host last said about the network (browser online/offline events, or setOnline()). */
+  readonly online: boolean;
   connect(): void;
   /** Closes and stays down until connect(). `code`: 1000 or 3000-4999. */
   close(code?: number, reason?: string): void;

@@ -29,6 +29,8 @@ export interface WebSocketContextValue {
   isConnected: boolean;
   /** The client's state, or 'failed' when no client could be made (the Wasm core did not load: see `error`). */
   state: State | 'failed';
+  /** The browser's online/offline view (at once; the connection state follows within a couple of seconds). */
+  online: boolean;
   /** Why the state is 'failed' (a WasmLoadError saying what happened and the fix), else null. */
   error: Error | null;
   /** After a failure: load again (the next `enabled` change does too). */

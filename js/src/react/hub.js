@@ -3,7 +3,7 @@
 // client re-creation. Plain JS, no React: it keeps only the latest StateChange and load error.
 
 const INITIAL = Object.freeze({ from: 'idle', to: 'idle', reason: 'none', attempt: 0, delayMs: 0 });
-const IDLE_SNAPSHOT = Object.freeze({ client: null, change: INITIAL, error: null });
+const IDLE_SNAPSHOT = Object.freeze({ client: null, change: INITIAL, error: null, online: true });
 
 function check(what, name, handler) {
   if (typeof name !== 'string' || !name) throw new TypeError(`@numeneon/realtime/react: ${what}: the name must be a non-empty string`);
@@ -48,10 +48,12 @@ export function createHub() {
     attach(c) {
       client = c;
       for (const sub of [...frameSubs, ...eventSubs]) sub.off = c[frameSubs.has(sub) ? 'subscribe' : 'on'](sub.name, sub.handler);
-      const offState = c.on('state', (change) => publish({ client: c, change, error: null }));
-      publish({ client: c, change: { ...INITIAL, from: snapshot.change.to, to: c.state }, error: null });
+      const offState = c.on('state', (change) => publish({ ...snapshot, client: c, change, error: null }));
+      const offNetwork = c.on('network', ({ online }) => publish({ ...snapshot, online }));
+      publish({ client: c, change: { ...INITIAL, from: snapshot.change.to, to: c.state }, error: null, online: c.online });
       return () => {
         offState();
+        offNetwork();
         for (const sub of [...frameSubs, ...eventSubs]) {
           sub.off?.();
           sub.off = null;
@@ -64,7 +66,7 @@ export function createHub() {
     // No client could be made (the Wasm core did not load): 'failed', with the error, and the app's
     // 'error' listeners hear it as they would from a client.
     fail(error) {
-      publish({ client: null, change: { ...INITIAL, from: snapshot.change.to, to: 'failed', reason: 'load_failed' }, error });
+      publish({ ...snapshot, client: null, change: { ...INITIAL, from: snapshot.change.to, to: 'failed', reason: 'load_failed' }, error });
       for (const sub of [...eventSubs]) {
         if (sub.name !== 'error') continue;
         try {

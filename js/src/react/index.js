@@ -92,10 +92,11 @@ function useSnapshot(hub) {
 // are stable for the provider's lifetime, so `useEffect(() => subscribe(...), [subscribe])` runs once.
 export function useWebSocket() {
   const hub = useHub('useWebSocket');
-  const { client, change, error } = useSnapshot(hub);
+  const { client, change, error, online } = useSnapshot(hub);
   return {
     isConnected: change.to === 'open',
     state: change.to,
+    online,
     error,
     retry: hub.retry,
     subscribe: hub.subscribe,
