@@ -5,7 +5,7 @@
 
 export const SUBSCRIBED_TYPES = ['new_message', 'friend_request', 'new_post', 'friend_accepted', 'post_comment'];
 
-// The dedupe key of each type, as PROTOCOL.md defines it (what the pure-JS baseline extracts).
+// The dedupe key of each type, as docs/PROTOCOL.md defines it (what the pure-JS baseline extracts).
 export const KEY_OF = {
   new_message: (d) => d.id,
   friend_request: (d) => d.request_id,

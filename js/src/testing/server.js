@@ -1,4 +1,4 @@
-// A local server that speaks the NUMENEON protocol (../../../shared/PROTOCOL.md) for headless tests:
+// A local server that speaks the NUMENEON protocol (docs/PROTOCOL.md in the repository) for headless tests:
 // token from ?token= or the 'numeneon.jwt' subprotocol, HTTP 403 on a bad token (what Daphne does),
 // connection_established on connect, echo for any JSON frame, error for invalid JSON, 1011 on binary,
 // and GET /api/auth/me/ (200 or 401 for the Bearer token) as an auth probe target.
