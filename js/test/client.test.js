@@ -178,7 +178,11 @@ describe('reconnect and de-duplication', () => {
     client.close();
     assert.equal((await closed).reason, 'client_closed');
     assert.equal(client.isConnected, false);
-    // Nothing is scheduled any more: a reconnect would need a timer, and there is none.
+    // A reconnect would come within the policy's longest delay: watch for twice that long.
+    const attempts = [];
+    client.on('state', (s) => attempts.push(s));
+    await new Promise((resolve) => setTimeout(resolve, 2 * fast.reconnect.maxDelayMs));
+    assert.deepEqual(attempts, []);
     assert.equal(server.handshakes, handshakes);
     client.dispose();
   });
@@ -342,11 +346,16 @@ describe('heartbeat and outbox', () => {
   after(() => server.stop());
 
   test('detects a server that goes silent and reconnects', async () => {
-    const client = await makeClient(server, { heartbeat: { intervalMs: 60, timeoutMs: 60 } });
+    // A ping every 50 ms of silence, 2 s to answer: an answering server is never mistaken for a dead one
+    // on a loaded machine. A ping goes out only if the one before was answered, so three pings at the
+    // server prove two answers.
+    const client = await makeClient(server, { heartbeat: { intervalMs: 50, timeoutMs: 2000 } });
     client.connect();
     await state(client, 'open');
-    await server.nextFrame();  // the first ping is echoed: the heartbeat works while the server answers
-    assert.equal(client.state, 'open');
+    let lost = null;
+    client.on('state', (s) => { if (s.to === 'backing_off') lost ??= s; });
+    for (let i = 0; i < 3; i++) await server.nextFrame();
+    assert.equal(lost, null, 'an answering server kept the link');
     server.setEcho(false);
     const dead = await state(client, 'backing_off');
     assert.equal(dead.reason, 'heartbeat_timeout');

@@ -17,7 +17,6 @@ const DROPS = Number(process.env.CHAOS_DROPS || 100);
 const SENDERS = 3;
 const OPEN_MS = [50, 400];      // a connection lives this long (uniform) before the proxy cuts it
 const CYCLE_MS = 330;           // rough open + reconnect time per drop, to spread the events over the run
-const CUT_SLACK_MS = 20;        // frames the server wrote just before a cut may still sit in the proxy
 const LONG = EVENTS > 2000 || DROPS > 200;
 
 const rand = (lo, hi) => lo + Math.random() * (hi - lo);
@@ -139,7 +138,10 @@ for (const resume of [false, true]) describe(`chaos: the SDK through a faulty li
     const opens = rec.states.filter((s) => s.to === 'open').map((s) => s.t);
     const nextOpen = (t) => opens.find((o) => o >= t) ?? Infinity;
     const gaps = [];
-    for (const t of cuts) gaps.push([t - CUT_SLACK_MS, nextOpen(t)]);
+    // A cut can lose whatever was in flight: everything after the last frame the client received on
+    // that connection (or its open, if none came) may have been written and lost in the buffers.
+    const lastSignBefore = (t) => Math.max(...opens.filter((o) => o <= t), ...rec.messages.filter((m) => m.t <= t).map((m) => m.t));
+    for (const t of cuts) gaps.push([lastSignBefore(t), nextOpen(t)]);
     for (const s of rec.states) if (s.from === 'open') gaps.push([s.t, nextOpen(s.t)]);
     //    The server writes the frame some time after the request starts; usually before the HTTP
     //    response, but under load the channel layer can lag behind it. The window an event could have
