@@ -18,6 +18,8 @@ step "Reference backend (pytest)"
 bash scripts/test-backend.sh
 step "JS package (node --test): SDK against a real ws server, hostile input, leaks, types, packaging, React"
 node --expose-gc --test --test-concurrency=1 js/test/
+step "Hostile servers and careless callers (tests/hostile: attacks, every callback × close/connect/dispose)"
+node --test --test-concurrency=1 tests/hostile/
 step "React layer again, on React 18 (tests/react18)"
 npm test --prefix tests/react18 --silent
 step "End to end through the SDK against the reference backend (Django + Daphne, Redis)"
