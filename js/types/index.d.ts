@@ -125,12 +125,15 @@ export interface TypeSpec {
   dedupeContent?: boolean;
 }
 
+/** The retry window grows with the downtime (not the attempt count): initialDelayMs × multiplier per growthPeriodMs. */
 export interface ReconnectOptions {
-  initialDelayMs?: number;    // 2500
-  maxDelayMs?: number;        // 10000
+  initialDelayMs?: number;    // 2000: the window right after the link is lost
+  maxDelayMs?: number;        // 10000: the window's cap
   multiplier?: number;        // 2
-  jitter?: number;            // 1 (full jitter); 0 = the lockstep schedule
+  growthPeriodMs?: number;    // 240000: the window grows by `multiplier` per this much downtime
+  jitter?: number;            // 0.5: the share of the window that is random (1: full jitter, 0: none)
   minDelayMs?: number;        // 100
+  rejectionDelayMs?: number;  // 250: after a known rejection (or a probe answering) the next attempt comes within this
   maxAttempts?: number;       // 0 = unlimited
   stableAfterMs?: number;     // 5000
   tokenTimeoutMs?: number;    // 30000: a getToken slower than this counts as failed (and is asked again)

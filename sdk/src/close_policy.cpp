@@ -6,7 +6,10 @@ namespace numeneon::realtime {
 FailureVerdict classify_close(const SocketClose& c, bool opened) {
   if (c.code == 4001 || c.code == 4003) return {Reason::auth_closed, TokenReason::auth_closed, true, false};
   if (opened) {
-    if (c.code == 1000 || c.code == 1001) return {Reason::server_closed, TokenReason::reconnect, false, false};
+    // 1000/1001: the server closed (daphne's websocket_timeout sends 1000); 1012/1013: it is restarting
+    // or busy. All of them reconnect.
+    if (c.code == 1000 || c.code == 1001 || c.code == 1012 || c.code == 1013)
+      return {Reason::server_closed, TokenReason::reconnect, false, false};
     return {Reason::connection_lost, TokenReason::reconnect, false, false};
   }
   switch (c.error) {

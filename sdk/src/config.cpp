@@ -132,14 +132,16 @@ ConfigResult config_from_json(std::string_view text) {
     const JsonValue& o = *it;
     auto& r = c.reconnect;
     if (!(e = check_keys(o, "reconnect", {"initialDelayMs", "maxDelayMs", "multiplier", "jitter", "minDelayMs",
-                                          "maxAttempts", "stableAfterMs", "tokenTimeoutMs", "connectTimeoutMs",
-                                          "authFailureLimit"}))
+                                          "growthPeriodMs", "rejectionDelayMs", "maxAttempts", "stableAfterMs",
+                                          "tokenTimeoutMs", "connectTimeoutMs", "authFailureLimit"}))
              .empty() ||
         !(e = read_u32(o, "initialDelayMs", "reconnect.initialDelayMs", 0, kMaxDelay, r.initial_delay_ms)).empty() ||
         !(e = read_u32(o, "maxDelayMs", "reconnect.maxDelayMs", 0, kMaxDelay, r.max_delay_ms)).empty() ||
         !(e = read_double(o, "multiplier", "reconnect.multiplier", 1, 100, r.multiplier)).empty() ||
         !(e = read_double(o, "jitter", "reconnect.jitter", 0, 1, r.jitter)).empty() ||
         !(e = read_u32(o, "minDelayMs", "reconnect.minDelayMs", 0, kMaxDelay, r.min_delay_ms)).empty() ||
+        !(e = read_u32(o, "growthPeriodMs", "reconnect.growthPeriodMs", 0, kMaxDelay, r.growth_period_ms)).empty() ||
+        !(e = read_u32(o, "rejectionDelayMs", "reconnect.rejectionDelayMs", 0, kMaxDelay, r.rejection_delay_ms)).empty() ||
         !(e = read_u32(o, "maxAttempts", "reconnect.maxAttempts", 0, 1u << 30, r.max_attempts)).empty() ||
         !(e = read_u32(o, "stableAfterMs", "reconnect.stableAfterMs", 0, kMaxDelay, r.stable_after_ms)).empty() ||
         !(e = read_u32(o, "tokenTimeoutMs", "reconnect.tokenTimeoutMs", 1, kMaxDelay, r.token_timeout_ms)).empty() ||

@@ -9,9 +9,11 @@
 //     order; the heartbeat and the stability timer start.
 //  3. Any failure (a close after open, a pre-open failure, a token provider that fails or hangs, a
 //     connect or heartbeat timeout, a socket that can no longer send) --> backing_off with a jittered
-//     delay, unless max_attempts retries have failed since the link was last stable (--> closed,
-//     gave_up). The retry and auth-rejection counters reset only once the link stayed open for
-//     stable_after_ms.
+//     delay whose window grows with the time the link has been down (backoff.hpp), unless
+//     max_attempts retries have failed since the link was last stable (--> closed, gave_up). The
+//     retry and auth-rejection counters reset only once the link stayed open for stable_after_ms.
+//     Evidence that the server answers (a known rejection: the fresh token is what is missing; a
+//     probe answering) brings the next attempt within rejection_delay_ms.
 //  4. Close codes (close_policy.hpp): a close the client asked for stays down; 1000 from the server
 //     reconnects; 4001/4003 is an auth rejection; anything else reconnects.
 //  5. Auth: a *known* rejection (HTTP 401/403 seen by the host, 4001/4003, a probe answering 401) makes
@@ -115,7 +117,7 @@ void Manager::transition(State to, Reason reason, uint16_t close_code, uint32_t 
   state_ = to;
   std::fill(std::begin(timers_), std::end(timers_), kNever);
   graced_ = 0;
-  if (from == State::open && to != State::open) down_since_ = last_alive_;
+  if (from == State::open && to != State::open) down_since_ = last_alive_;  // what the app may have missed
   Event e;
   e.kind = EventKind::state_changed;
   e.from = from;
@@ -143,9 +145,10 @@ void Manager::start_attempt(int64_t now_ms, Reason reason) {
 }
 
 void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token,
-                        uint32_t floor_ms, double draw) {
+                        uint32_t floor_ms, double draw, bool server_answered) {
   next_token_ = next_token;
   ++attempt_;
+  if (state_ == State::open) lost_at_ = now_ms;  // the backoff window grows from when the loss was noticed
   const ReconnectPolicy& p = config_.reconnect;
   if (p.max_attempts && attempt_ > p.max_attempts) {
     finish(Reason::gave_up, close_code);
@@ -156,7 +159,8 @@ void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, Toke
     return;
   }
   // A server that said when to come back (Retry-After) is believed, within the cap.
-  uint32_t delay = std::max(backoff_delay_ms(attempt_, p, draw), std::min(floor_ms, p.max_delay_ms));
+  uint32_t delay = server_answered ? rejection_delay_ms(p, draw) : backoff_delay_ms(p, now_ms - lost_at_, draw);
+  delay = std::max(delay, std::min(floor_ms, p.max_delay_ms));
   transition(State::backing_off, reason, close_code, delay);
   timers_[kBackoff] = now_ms + delay;
 }
@@ -166,7 +170,7 @@ void Manager::fail(int64_t now_ms, const FailureVerdict& v, uint16_t close_code,
     count_auth_rejection();
     if (state_ == State::closed) return;
   }
-  link_lost(now_ms, v.reason, close_code, v.next_token, floor_ms, draw);
+  link_lost(now_ms, v.reason, close_code, v.next_token, floor_ms, draw, v.auth_rejection);
   if (v.probe && state_ == State::backing_off) {
     Action a;
     a.kind = ActionKind::probe_auth;
@@ -213,6 +217,7 @@ void Manager::connect(int64_t now_ms) {
     attempt_ = 0;
     auth_rejections_ = 0;
     next_token_ = TokenReason::initial;
+    lost_at_ = now_ms;  // no link yet: the backoff window grows from here
   }
   start_attempt(now_ms, Reason::connect_requested);
 }
@@ -366,16 +371,13 @@ SendResult Manager::handle_send_failed(int64_t now_ms, uint32_t socket, std::str
 }
 
 void Manager::handle_auth_evidence(int64_t now_ms, AuthEvidence evidence, double draw) {
-  (void)now_ms;
-  (void)draw;
-  switch (evidence) {
-    case AuthEvidence::probe_unauthorized:
-      if (state_ != State::backing_off && state_ != State::connecting) break;
-      next_token_ = TokenReason::handshake_rejected;
-      count_auth_rejection();
-      break;
-    case AuthEvidence::probe_ok: break;
+  if (evidence == AuthEvidence::probe_unauthorized && (state_ == State::backing_off || state_ == State::connecting)) {
+    next_token_ = TokenReason::handshake_rejected;
+    count_auth_rejection();
   }
+  // Either answer says the server is up: the next attempt need not wait out the whole window.
+  if (state_ == State::backing_off && online_)
+    timers_[kBackoff] = std::min(timers_[kBackoff], now_ms + rejection_delay_ms(config_.reconnect, draw));
 }
 
 void Manager::handle_network(int64_t now_ms, bool online) {

@@ -21,6 +21,7 @@ TEST(ClosePolicy, EveryRowOfTheProtocolTable) {
       {1011, true, Reason::connection_lost, TokenReason::reconnect, false, false},      // binary frame
       {1000, true, Reason::server_closed, TokenReason::reconnect, false, false},        // websocket_timeout
       {1001, true, Reason::server_closed, TokenReason::reconnect, false, false},        // going away
+      {1012, true, Reason::server_closed, TokenReason::reconnect, false, false},        // graceful restart
       {4001, true, Reason::auth_closed, TokenReason::auth_closed, true, false},         // accept then 4001
       {4003, true, Reason::auth_closed, TokenReason::auth_closed, true, false},
       {4001, false, Reason::auth_closed, TokenReason::auth_closed, true, false},

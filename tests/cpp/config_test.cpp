@@ -8,7 +8,10 @@ namespace {
 TEST(Config, DefaultsAreValidAndDocumented) {
   Config c;
   EXPECT_EQ(validate(c), "");
-  EXPECT_EQ(c.reconnect.initial_delay_ms, 2500u);
+  EXPECT_EQ(c.reconnect.initial_delay_ms, 2000u);
+  EXPECT_EQ(c.reconnect.growth_period_ms, 240000u);
+  EXPECT_EQ(c.reconnect.jitter, 0.5);
+  EXPECT_EQ(c.reconnect.rejection_delay_ms, 250u);
   EXPECT_EQ(c.reconnect.max_delay_ms, 10000u);
   EXPECT_EQ(c.reconnect.max_attempts, 0u);
   EXPECT_EQ(c.reconnect.stable_after_ms, 5000u);

@@ -1,4 +1,4 @@
-// The reconnect schedule: a pure function of (attempt, policy, random draw).
+// The reconnect schedule: a pure function of (policy, downtime, random draw).
 #pragma once
 
 #include <cstdint>
@@ -7,10 +7,13 @@
 
 namespace numeneon::realtime {
 
-// Delay before retry number `attempt` (1-based).
-// The un-jittered schedule is initial * multiplier^(attempt-1), capped at max_delay; with jitter j
-// the delay is drawn uniformly from [max((1-j)·base, min_delay), base] using `draw` in [0, 1] (a base
-// below min_delay is used as is). With j = 0 this is the seed's lockstep schedule (1 s, 2 s, 4 s, 8 s, 10 s ...).
-uint32_t backoff_delay_ms(uint32_t attempt, const ReconnectPolicy& policy, double draw);
+// The delay before the next retry, once the link has been down `downtime_ms`.
+// The window is initial × multiplier^(downtime / growth_period), capped at max_delay; the delay is
+// drawn uniformly from [max((1 - jitter) × window, min_delay), window] with `draw` in [0, 1] (a window
+// below min_delay is used as is). jitter 0 retries at the window itself.
+uint32_t backoff_delay_ms(const ReconnectPolicy& policy, int64_t downtime_ms, double draw);
+
+// The delay of the fresh-token attempt after a known rejection: drawn from [0, rejection_delay].
+uint32_t rejection_delay_ms(const ReconnectPolicy& policy, double draw);
 
 }  // namespace numeneon::realtime

@@ -24,7 +24,8 @@ struct FailureVerdict {
 
 // `opened`: whether the socket had reached `open`.
 //   4001/4003 (before or after open) → auth rejection, fresh token.
-//   after open: 1000/1001 → server_closed (daphne's websocket_timeout sends 1000: reconnect);
+//   after open: 1000/1001/1012/1013 → server_closed (daphne's websocket_timeout sends 1000, a restarting
+//     server 1012: reconnect);
 //     anything else (1006, 1011, ...) → connection_lost.
 //   before open: HTTP 401/403 → auth rejection; other statuses → handshake_failed (server trouble, the
 //     token is fine); refused → connection_refused; nothing known (a browser's 1006) → handshake_failed

@@ -7,17 +7,22 @@
 
 namespace numeneon::realtime {
 
+// When to retry. The retry window grows with the time the link has been down, not with the attempt
+// count: a client that failed twice in a short outage is as quick to come back as one that failed once,
+// and clients stay spread over the window whatever their history (docs/RELIABILITY.md, the simulation).
 struct ReconnectPolicy {
-  uint32_t initial_delay_ms = 2500;  // first retry, before jitter (see docs/RELIABILITY.md: 1,000 spreads a storm too little)
-  uint32_t max_delay_ms = 10000;     // cap of the exponential schedule
-  double multiplier = 2.0;           // growth per attempt
-  double jitter = 1.0;               // fraction of each delay that is randomised: 1 = "full jitter", 0 = the seed's lockstep schedule
-  uint32_t min_delay_ms = 100;       // floor: never retry sooner than this
-  uint32_t max_attempts = 0;         // retries before giving up; 0 = never give up (5 reproduces the seed)
-  uint32_t stable_after_ms = 5000;   // the attempt counter resets only after the link stayed open this long
+  uint32_t initial_delay_ms = 2000;    // the retry window right after the link is lost
+  uint32_t max_delay_ms = 10000;       // the window's cap
+  double multiplier = 2.0;             // the window grows by this factor ...
+  uint32_t growth_period_ms = 240000;  // ... for every this much downtime
+  double jitter = 0.5;                 // fraction of the window that is randomised (1: full jitter, 0: none)
+  uint32_t min_delay_ms = 100;         // floor: never retry sooner than this
+  uint32_t rejection_delay_ms = 250;   // after a known rejection the fresh-token attempt comes within this
+  uint32_t max_attempts = 0;           // retries before giving up; 0 = never give up
+  uint32_t stable_after_ms = 5000;     // the attempt counter resets only after the link stayed open this long
   uint32_t token_timeout_ms = 30000;    // a token provider slower than this counts as failed (token_failed)
   uint32_t connect_timeout_ms = 10000;  // abort a handshake that hangs (counted from open_socket, not the token)
-  uint32_t auth_failure_limit = 2;   // consecutive known auth rejections before terminal auth_failed
+  uint32_t auth_failure_limit = 2;     // consecutive known auth rejections before terminal auth_failed
 };
 
 struct HeartbeatPolicy {

@@ -134,7 +134,8 @@ class Manager {
 
   void transition(State to, Reason reason, uint16_t close_code = 0, uint32_t delay_ms = 0);
   void start_attempt(int64_t now_ms, Reason reason);
-  void link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token, uint32_t floor_ms, double draw);
+  void link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token, uint32_t floor_ms, double draw,
+                 bool server_answered = false);
   void fail(int64_t now_ms, const FailureVerdict& verdict, uint16_t close_code, uint32_t floor_ms, double draw);
   void count_auth_rejection();
   void finish(Reason reason, uint16_t close_code = 0);
@@ -177,7 +178,8 @@ class Manager {
   bool online_ = true;
   bool ever_opened_ = false;
   int64_t last_alive_ = 0;          // last frame received (or the open) on the current link
-  int64_t down_since_ = 0;          // the old link's last sign of life
+  int64_t down_since_ = 0;          // the old link's last sign of life (for resync)
+  int64_t lost_at_ = 0;             // since when this session has had no link (for the backoff window)
   int32_t echo_route_ = -1;
   int32_t established_route_ = -1;
   int64_t last_event_id_ = 0;       // resume: the highest top-level event_id seen
