@@ -29,7 +29,8 @@ int g_live_cores = 0;  // for the leak test: every Core must be destroyed by dis
 unsigned char* g_buffer = nullptr;  // the scratch buffer: JS is single-threaded and copies in just before a call
 size_t g_capacity = 0;
 double g_record[nrt::kSlots];  // also holds the StatSlot counters
-static_assert(nrt::kSlots > static_cast<uint32_t>(nrt::StatSlot::state), "the record holds the stats too");
+static_assert(nrt::kSlots > static_cast<uint32_t>(nrt::StatSlot::state) && nrt::kSlots >= nrt::kOptions,
+              "the record holds the stats and the options too");
 std::string g_error;
 
 Core* core(uintptr_t handle) { return reinterpret_cast<Core*>(handle); }
@@ -69,13 +70,26 @@ EMSCRIPTEN_KEEPALIVE double* nrt_record() { return g_record; }
 EMSCRIPTEN_KEEPALIVE const char* nrt_error() { return g_error.c_str(); }
 EMSCRIPTEN_KEEPALIVE int nrt_live_cores() { return g_live_cores; }
 
-// Options JSON in the scratch buffer; the secret is four random 32-bit draws. 0 when the options are
-// unusable (nrt_error() says why) or memory ran out.
-EMSCRIPTEN_KEEPALIVE uintptr_t nrt_create(size_t len, uint32_t s0, uint32_t s1, uint32_t s2, uint32_t s3) {
-  nrt::ConfigResult r = nrt::config_from_json(scratch(len));
-  if (!r.ok()) return fail(std::move(r.error)), 0;
+// The options as numbers in the record (Option slots, NaN = the default), the heartbeat ping (or
+// nothing) in the scratch buffer; the secret is four random 32-bit draws. 0 when the options are
+// unusable (the record's OptionErrorSlot slots say why) or memory ran out (nrt_error() says so).
+EMSCRIPTEN_KEEPALIVE uintptr_t nrt_create(size_t ping_len, uint32_t s0, uint32_t s1, uint32_t s2, uint32_t s3) {
+  double options[nrt::kOptions];
+  for (uint32_t k = 0; k < nrt::kOptions; ++k) options[k] = g_record[k];
+  nrt::Config config;
+  nrt::ConfigError e = nrt::config_from_options(options, scratch(ping_len), config);
+  if (!e.ok()) {
+    using S = nrt::OptionErrorSlot;
+    g_record[static_cast<size_t>(S::code)] = static_cast<double>(e.code);
+    g_record[static_cast<size_t>(S::option)] = static_cast<double>(e.option);
+    g_record[static_cast<size_t>(S::low)] = e.low;
+    g_record[static_cast<size_t>(S::high)] = e.high;
+    g_record[static_cast<size_t>(S::value)] = e.value;
+    return 0;
+  }
+  g_record[static_cast<size_t>(nrt::OptionErrorSlot::code)] = 0;
   nrt::KeySecret secret{(uint64_t{s0} << 32) | s1, (uint64_t{s2} << 32) | s3};
-  Core* c = new (std::nothrow) Core(std::move(r.config), secret);
+  Core* c = new (std::nothrow) Core(std::move(config), secret);
   if (!c) return fail("out of memory"), 0;
   ++g_live_cores;
   return reinterpret_cast<uintptr_t>(c);
@@ -178,10 +192,11 @@ EMSCRIPTEN_KEEPALIVE int nrt_poll_event(uintptr_t h) {
   return static_cast<int>(e.kind);
 }
 
-// Type spec JSON (type_spec_from_json) in the scratch buffer. The route id, or -1 (nrt_error() says why).
+// A type spec's fields (type_spec_from_fields) in the scratch buffer. The route id, or -1 (nrt_error()
+// says why).
 EMSCRIPTEN_KEEPALIVE int nrt_register_type(uintptr_t h, size_t len) {
   nrt::TypeSpec spec;
-  std::string error = nrt::type_spec_from_json(scratch(len), spec);
+  std::string error = nrt::type_spec_from_fields(scratch(len), spec);
   if (!error.empty()) return fail(std::move(error));
   int route = core(h)->manager.register_type(std::move(spec), error);
   return route < 0 ? fail(std::move(error)) : route;

@@ -9,8 +9,9 @@
 // Re-entrancy: any method may be called from any callback (a handler, a listener, getToken, the
 // logger). The core is freed only when no call into it is on the stack.
 import {
-  ActionKind, AuthEvidence, CORE_ERRORS, EventKind, Packed, REASONS, SEND_RESULTS, STATES, STAT_NAMES, Slot,
-  SocketError, StatSlot, TOKEN_REASONS, TokenOutcome, UnreadReason, Verdict,
+  ActionKind, AuthEvidence, CORE_ERRORS, EventKind, FIELD_KINDS, OPTIONS, OPTION_NAMES, OptionError, OptionErrorSlot,
+  Packed, REASONS, SEND_RESULTS, STATES, STAT_NAMES, Slot, SocketError, StatSlot, TOKEN_REASONS, TokenOutcome,
+  UnreadReason, Verdict,
 } from './codes.js';
 import { consoleWarnings, createLogger, rateLimiter, redact, redactError } from './logger.js';
 import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
@@ -19,7 +20,13 @@ const OPTION_KEYS = new Set([
   'url', 'baseUrl', 'path', 'getToken', 'auth', 'WebSocket', 'reconnect', 'heartbeat', 'dedupe', 'outbox',
   'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm',
 ]);
-const CORE_OPTIONS = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits', 'resume'];
+// The core's numeric options by section, from codes.js: { reconnect: { initialDelayMs: 0, ... }, ... }.
+const SECTIONS = {};
+OPTION_NAMES.forEach((name, slot) => {
+  const [section, key] = name.includes('.') ? name.split('.') : [null, name];
+  if (section) (SECTIONS[section] ??= {})[key] = slot;
+});
+const SPEC_KEYS = new Set(['name', 'required', 'dedupeKey', 'dedupeContent']);
 const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network']);
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
@@ -94,12 +101,74 @@ export function normalizeOptions(o) {
   if (o.authProbeUrl != null && typeof fetchImpl !== 'function') bad('authProbeUrl needs fetch: pass { fetch }');
   const types = o.types ?? [];
   if (!Array.isArray(types)) bad('types must be an array of { name, required, dedupeKey, dedupeContent }');
-  const core = {};
-  for (const key of CORE_OPTIONS) if (o[key] !== undefined) core[key] = o[key];
+  const { options, ping } = coreOptions(o);
   return {
     url, getToken: o.getToken ?? null, auth, WebSocketImpl, sink, authProbeUrl: o.authProbeUrl ?? null,
-    fetchImpl, coreJson: JSON.stringify(core), types, wasm: o.wasm,
+    fetchImpl, options, ping, types, wasm: o.wasm,
   };
+}
+
+// The core's options as numbers by slot (NaN: the default). This checks their JS shape (known names,
+// numbers); the core checks their values and says which rule failed (coreOptionError words it).
+function coreOptions(o) {
+  const options = new Float64Array(OPTIONS).fill(NaN);
+  let ping = '';
+  for (const [section, slots] of Object.entries(SECTIONS)) {
+    const given = o[section];
+    if (given == null) continue;
+    if (typeof given !== 'object' || Array.isArray(given)) bad(`${section} must be an object`);
+    for (const [key, value] of Object.entries(given)) {
+      if (section === 'heartbeat' && key === 'ping') {
+        if (typeof value !== 'string') bad('heartbeat.ping must be a string (a JSON frame)');
+        ping = value;
+        continue;
+      }
+      if (!(key in slots)) bad(`unknown option ${section}.${key}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) bad(`${section}.${key} must be a finite number, got ${value === null ? 'null' : typeof value === 'number' ? value : typeof value}`);
+      options[slots[key]] = value;
+    }
+  }
+  if (o.resume != null) {
+    if (typeof o.resume !== 'boolean') bad(`resume must be a boolean, got ${typeof o.resume}`);
+    options[OPTION_NAMES.indexOf('resume')] = o.resume ? 1 : 0;
+  }
+  return { options, ping };
+}
+
+function coreOptionError(r) {
+  const name = OPTION_NAMES[r[OptionErrorSlot.option]];
+  const [low, high, value] = [r[OptionErrorSlot.low], r[OptionErrorSlot.high], r[OptionErrorSlot.value]];
+  switch (r[OptionErrorSlot.code]) {
+    case OptionError.notInteger: return `${name} must be an integer, got ${value}`;
+    case OptionError.outOfRange: return `${name} must be between ${low} and ${high}, got ${value}`;
+    case OptionError.belowInitial: return 'reconnect.maxDelayMs must be >= reconnect.initialDelayMs';
+    case OptionError.aboveMax: return 'reconnect.minDelayMs must be <= reconnect.maxDelayMs';
+    case OptionError.notAFrame: return 'heartbeat.ping must be a JSON object with a string "type"';
+    default: return 'the options were refused';
+  }
+}
+
+// A type spec's JS shape is checked here; the core checks names and paths (type_spec_from_fields).
+function specFields(spec) {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) bad('registerType(spec): spec must be an object');
+  for (const key of Object.keys(spec)) if (!SPEC_KEYS.has(key)) bad(`registerType: unknown type spec member '${key}' (${[...SPEC_KEYS].join(', ')})`);
+  const text = (what, v) => {
+    if (typeof v !== 'string') bad(`registerType: ${what} must be a string`);
+    if (v.includes('\0')) bad(`registerType: ${what} must not contain NUL`);
+    return v;
+  };
+  const fields = [text('name', spec.name), spec.dedupeKey == null ? '' : text('dedupeKey', spec.dedupeKey)];
+  if (spec.dedupeContent != null && typeof spec.dedupeContent !== 'boolean') bad('registerType: dedupeContent must be a boolean');
+  fields.push(spec.dedupeContent ? '1' : '0');
+  if (spec.required != null) {
+    if (typeof spec.required !== 'object' || Array.isArray(spec.required)) bad('registerType: required must be an object of path: kind');
+    for (const [path, kind] of Object.entries(spec.required)) {
+      const k = FIELD_KINDS.indexOf(kind);
+      if (k < 0) bad(`registerType: required['${path}'] must be one of ${FIELD_KINDS.join(', ')}`);
+      fields.push(text(`required path '${path}'`, path), String(k));
+    }
+  }
+  return fields.join('\0');
 }
 
 const now = () => performance.now();
@@ -166,14 +235,15 @@ export class RealtimeClient {
     this.#x = mod.x;
     this.#opts = opts;
     this.#log = createLogger(opts.sink, () => this.#secrets);
-    const len = mod.write(opts.coreJson);
+    const len = mod.write(opts.ping);
     if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
+    mod.fresh().record.set(opts.options);
     const seed = randomSeed();
     this.#h = this.#x.nrt_create(len, seed[0], seed[1], seed[2], seed[3]);
     if (!this.#h) {
-      const problem = mod.error();
-      if (problem === 'out of memory') throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
-      bad(problem);
+      const r = mod.fresh().record;
+      if (r[OptionErrorSlot.code] !== OptionError.none) bad(coreOptionError(r));
+      throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     }
     this.#maxFrameBytes = this.#x.nrt_max_frame_bytes(this.#h);
     registry?.register(this, { x: this.#x, h: this.#h }, this);
@@ -288,9 +358,9 @@ export class RealtimeClient {
 
   // Registers (or re-declares) a frame type: required fields the core enforces, and its dedupe key.
   registerType(spec) {
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) bad('registerType(spec): spec must be an object');
+    const fields = specFields(spec);
     if (this.#disposing || this.#disposed) return -1;
-    const route = this.#x.nrt_register_type(this.#h, this.#scratch(JSON.stringify(spec)));
+    const route = this.#x.nrt_register_type(this.#h, this.#scratch(fields));
     if (route < 0) bad(`registerType: ${this.#mod.error()}`);
     return route;
   }

@@ -19,8 +19,18 @@ test('js/src/codes.js is what scripts/gen-codes.mjs generates from codes.hpp tod
 
 test('every enum of codes.hpp is mirrored, number for number', () => {
   const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-  const lists = { State: codes.STATES, Reason: codes.REASONS, TokenReason: codes.TOKEN_REASONS, ErrorCode: codes.CORE_ERRORS, SendResult: codes.SEND_RESULTS };
+  const optionName = (member) => {
+    const section = ['reconnect', 'heartbeat', 'dedupe', 'outbox', 'limits'].find((s) => member.startsWith(`${s}_`));
+    return section ? `${section}.${camel(member.slice(section.length + 1))}` : camel(member);
+  };
+  const lists = {
+    State: codes.STATES, Reason: codes.REASONS, TokenReason: codes.TOKEN_REASONS, ErrorCode: codes.CORE_ERRORS,
+    SendResult: codes.SEND_RESULTS, FieldKind: codes.FIELD_KINDS,
+  };
+  for (const [member, n] of header.enums.Option) assert.equal(codes.OPTION_NAMES[n], optionName(member), `Option::${member}`);
+  assert.equal(codes.OPTION_NAMES.length, header.enums.Option.length);
   for (const [name, members] of Object.entries(header.enums)) {
+    if (name === 'Option') continue;  // checked above, by name
     if (lists[name]) {
       for (const [member, n] of members) assert.equal(lists[name][n], member, `${name}::${member}`);
       assert.equal(lists[name].length, members.length, name);
@@ -54,7 +64,8 @@ test('the .d.ts unions name exactly the codes', () => {
 test('a known verdict decodes as the module packs it', async () => {
   const mod = await moduleLoader(() => readFile(new URL('../wasm/numeneon_core.wasm', import.meta.url)))();
   const x = mod.x;
-  const h = x.nrt_create(mod.write('{}'), 1, 2, 3, 4);
+  mod.fresh().record.fill(NaN, 0, codes.OPTIONS);  // every option at its default
+  const h = x.nrt_create(0, 1, 2, 3, 4);
   x.nrt_connect(h, 0);
   assert.equal(x.nrt_poll_action(h), codes.ActionKind.requestToken);
   const socket = mod.record[codes.Slot.socket];

@@ -41,7 +41,6 @@
 
 #include "numeneon/realtime/backoff.hpp"
 #include "numeneon/realtime/close_policy.hpp"
-#include "numeneon/realtime/json.hpp"
 
 namespace numeneon::realtime {
 namespace {
@@ -51,7 +50,6 @@ constexpr uint16_t kAbortCode = 4000;        // what a dead or hung socket is cl
 constexpr int64_t kOfflineProbeMs = 2000;    // offline while open: the link must answer a ping this fast
 constexpr int64_t kLateMs = 20;              // rule 10: a wake-up this late means the host was busy
 constexpr int64_t kGraceMs = 250;
-constexpr size_t kMaxEventIdDigits = 15;     // event ids are JS-safe integers
 
 // The transition graph: kEdges[from][to]. transition() asserts it; the state-machine fuzzer checks
 // every transition the core reports against it.
@@ -65,23 +63,19 @@ constexpr bool kEdges[6][6] = {
     /* closed */   {false, true,  false, false,   false, false},  // connect
 };
 
-bool kind_matches(ValueKind v, FieldKind k) {
-  switch (k) {
-    case FieldKind::any: return v != ValueKind::missing && v != ValueKind::null;
-    case FieldKind::string: return v == ValueKind::string;
-    case FieldKind::number: return v == ValueKind::number;
-    case FieldKind::object: return v == ValueKind::object;
-    case FieldKind::array: return v == ValueKind::array;
-    case FieldKind::boolean: return v == ValueKind::boolean;
-  }
-  return false;
-}
-
-// The JSON text of the ping's "type", e.g. "\"ping\"", to recognise its echo (`data.type`).
-std::string ping_type_json(const std::string& ping) {
-  JsonValue j;
-  const JsonValue* type = parse_json(ping, j) ? j.find("type") : nullptr;
-  return type && type->kind == JsonValue::Kind::string ? json_quote(type->string) : "";
+// The ping's decoded "type", to recognise its echo (`data.type`); validate() made sure it has one.
+std::string ping_type(const std::string& ping) {
+  struct Type final : TypeResolver {
+    Resolution resolve(std::string_view type) override {
+      seen = std::string(type);
+      return {true, nullptr, -1};
+    }
+    std::string seen;
+  } resolver;
+  FrameScanner scanner;
+  ScanResult result;
+  scanner.scan(ping, 8, resolver, result);
+  return resolver.seen;
 }
 
 }  // namespace
@@ -97,7 +91,7 @@ Manager::Manager(Config config, KeySecret secret)
       dedupe_(config_.dedupe.capacity, config_.dedupe.max_age_ms),
       outbox_(config_.outbox_capacity),
       heartbeat_(config_.heartbeat),
-      ping_type_(ping_type_json(config_.heartbeat.ping)) {
+      ping_type_(ping_type(config_.heartbeat.ping)) {
   std::fill(std::begin(timers_), std::end(timers_), kNever);
   // What the core reads for itself: an app re-declaring these types cannot take it away.
   router_.set_internal_path("echo", "data.type");                  // the heartbeat's echo
@@ -126,7 +120,7 @@ void Manager::transition(State to, Reason reason, uint16_t close_code, uint32_t 
   e.attempt = attempt_;
   e.delay_ms = delay_ms;
   e.close_code = close_code;
-  events_.push_back(std::move(e));
+  events_.push(std::move(e));
 }
 
 void Manager::start_attempt(int64_t now_ms, Reason reason) {
@@ -141,7 +135,7 @@ void Manager::start_attempt(int64_t now_ms, Reason reason) {
   a.socket = socket_;
   a.token_reason = next_token_;
   a.attempt = attempt_;
-  actions_.push_back(std::move(a));
+  actions_.push(std::move(a));
 }
 
 void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, TokenReason next_token,
@@ -174,7 +168,7 @@ void Manager::fail(int64_t now_ms, const FailureVerdict& v, uint16_t close_code,
   if (v.probe && state_ == State::backing_off) {
     Action a;
     a.kind = ActionKind::probe_auth;
-    actions_.push_back(std::move(a));
+    actions_.push(std::move(a));
   }
 }
 
@@ -205,7 +199,7 @@ void Manager::drop_socket(bool abort, uint16_t code, std::string reason, bool ke
   a.close_code = code;
   a.abort = abort;
   a.payload = std::move(reason);
-  actions_.push_back(std::move(a));
+  actions_.push(std::move(a));
   socket_live_ = keep_listening;
 }
 
@@ -284,7 +278,7 @@ void Manager::handle_token(int64_t now_ms, uint32_t socket, TokenOutcome outcome
       a.kind = ActionKind::open_socket;
       a.socket = socket_;
       a.resume_from = config_.resume ? last_event_id_ : 0;
-      actions_.push_back(std::move(a));
+      actions_.push(std::move(a));
       break;
     }
     case TokenOutcome::no_session: finish(Reason::auth_failed); break;
@@ -335,21 +329,18 @@ SendResult Manager::handle_send_failed(int64_t now_ms, uint32_t socket, std::str
   if (socket == 0 || socket > socket_) return SendResult::dropped;  // never asked for: nothing to undo
   // Frames the host has not reached yet for that socket would fail the same way: take them back too,
   // so the outbox keeps the app's order.
-  std::deque<std::string> back;
+  std::vector<std::string> back;
   auto unsent = [&](std::string& payload, bool app) {
     stats_.frames_sent -= std::min<uint64_t>(stats_.frames_sent, 1);
     stats_.bytes_sent -= std::min<uint64_t>(stats_.bytes_sent, payload.size());
     if (app) back.push_back(std::move(payload));
   };
   unsent(frame, app_frame);
-  for (auto it = actions_.begin(); it != actions_.end();) {
-    if (it->kind != ActionKind::send_frame || it->socket != socket) {
-      ++it;
-      continue;
-    }
-    unsent(it->payload, it->app_frame);
-    it = actions_.erase(it);
-  }
+  actions_.extract([&](Action& a) {
+    if (a.kind != ActionKind::send_frame || a.socket != socket) return false;
+    unsent(a.payload, a.app_frame);
+    return true;
+  });
   SendResult result = app_frame ? SendResult::queued : SendResult::dropped;
   if (!back.empty()) {
     if (state_ == State::closing || state_ == State::closed) {
@@ -456,165 +447,7 @@ void Manager::on_timer(Timer t, int64_t now_ms, double draw) {
   }
 }
 
-// ---------------------------------------------------------------- frames
-
-TypeResolver::Resolution Manager::FrameFilter::resolve(std::string_view type) {
-  const Router& router = manager.router_;
-  int32_t route = router.find(type);
-  if (route < 0) return {!router.wildcard(), nullptr, -1};
-  const Route& r = router.route(route);
-  // Wanted by the app, or by the core itself (rule 8's verdict, the heartbeat's echo).
-  bool wanted = r.subscribers || router.wildcard() ||
-                (route == manager.echo_route_ && manager.heartbeat_.awaiting_echo()) ||
-                (route == manager.established_route_ && manager.resync_pending_);
-  return {!wanted, &r.paths, route};
-}
-
-Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view frame) {
-  ++stats_.frames_received;
-  stats_.bytes_received += frame.size();
-  Decision d;
-  if (state_ != State::open || !current(socket)) {
-    d.verdict = Verdict::ignored;
-    return count(d);
-  }
-  last_alive_ = now_ms;
-  if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
-  if (frame.size() > config_.limits.max_frame_bytes) {
-    d.error = ErrorCode::frame_too_large;
-    return count(d);
-  }
-  if (scan(frame, d) && apply_protocol(frame, d) && validate(d) && deduplicate(now_ms, frame, d)) d.verdict = Verdict::deliver;
-  return count(d);
-}
-
-Decision Manager::handle_unread_frame(int64_t now_ms, uint32_t socket, UnreadReason reason) {
-  ++stats_.frames_received;
-  Decision d;
-  if (state_ != State::open || !current(socket)) {
-    d.verdict = Verdict::ignored;
-    return count(d);
-  }
-  last_alive_ = now_ms;
-  if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
-  switch (reason) {
-    case UnreadReason::binary: d.error = ErrorCode::binary_frame; break;
-    case UnreadReason::too_large: d.error = ErrorCode::frame_too_large; break;
-    case UnreadReason::no_memory: d.error = ErrorCode::out_of_memory; break;
-  }
-  return count(d);
-}
-
-// Step 1: syntax, type, route and the captures its paths ask for. A frame whose type nobody wants
-// stops here, as soon as its type is read.
-bool Manager::scan(std::string_view frame, Decision& d) {
-  scanner_.scan(frame, config_.limits.max_depth, filter_, scan_);
-  d.route = scan_.route;
-  if (scan_.error != ErrorCode::none) {
-    d.error = scan_.error;
-    return false;
-  }
-  if (scan_.stopped) {
-    if (d.route < 0) d.error = ErrorCode::unknown_type;
-    else d.verdict = Verdict::unsubscribed;
-    return false;
-  }
-  // "type" came after other members: read again, now knowing what to capture.
-  if (d.route >= 0 && !scan_.captures_complete)
-    scanner_.scan(frame, config_.limits.max_depth, filter_, scan_, &router_.route(d.route).paths);
-  return true;
-}
-
-// Step 2: what the core reads for itself (the resume extension's ids and verdict, the heartbeat's echo).
-bool Manager::apply_protocol(std::string_view frame, Decision& d) {
-  if (d.route < 0) return true;  // an unregistered type for the wildcard: nothing of ours
-  const Route& r = router_.route(d.route);
-  if (r.event_id_path != kNoPath) {
-    const Capture& c = scan_.captures[r.event_id_path];
-    int64_t id = 0;
-    bool integer = c.kind == ValueKind::number && c.length > 0 && c.length <= kMaxEventIdDigits;
-    for (size_t k = 0; integer && k < c.length; ++k) {
-      char ch = frame[c.offset + k];
-      integer = ch >= '0' && ch <= '9';
-      id = id * 10 + (ch - '0');
-    }
-    if (integer) last_event_id_ = std::max(last_event_id_, id);
-  }
-  if (resync_pending_) {
-    // The first frame after a resumed re-open decides: connection_established with "resume":"ok" means
-    // the server replays what was missed; any other answer (or another frame first) means it did not.
-    resync_pending_ = false;
-    d.events = true;
-    bool confirmed = false;
-    if (d.route == established_route_) {
-      const Capture& c = scan_.captures[r.internal_path[0]];
-      confirmed = c.kind == ValueKind::string && frame.substr(c.offset, c.length) == "\"ok\"";
-    }
-    if (!confirmed) emit_resync(pending_downtime_);
-  }
-  if (d.route == echo_route_) {
-    const Capture& c = scan_.captures[r.internal_path[0]];
-    if (c.kind == ValueKind::string && frame.substr(c.offset, c.length) == ping_type_ && heartbeat_.take_echo()) {
-      d.verdict = Verdict::consumed;
-      return false;
-    }
-  }
-  if (!r.subscribers && !router_.wildcard()) {  // it was read for the core only
-    d.verdict = Verdict::unsubscribed;
-    return false;
-  }
-  return true;
-}
-
-// Step 3: the type's required fields.
-bool Manager::validate(Decision& d) {
-  if (d.route < 0) return true;
-  const std::vector<FieldSpec>& required = router_.route(d.route).spec.required;
-  for (size_t f = 0; f < required.size(); ++f) {
-    if (kind_matches(scan_.captures[f].kind, required[f].kind)) continue;
-    d.error = ErrorCode::invalid_payload;
-    d.field = static_cast<uint8_t>(f);
-    return false;
-  }
-  return true;
-}
-
-// Step 4: the de-duplication window.
-bool Manager::deduplicate(int64_t now_ms, std::string_view frame, Decision& d) {
-  if (d.route < 0) return true;
-  const Route& r = router_.route(d.route);
-  uint64_t key = 0;
-  bool keyed = false;
-  if (r.dedupe_path != kNoPath) {
-    const Capture& c = scan_.captures[r.dedupe_path];
-    if (c.kind == ValueKind::string || c.kind == ValueKind::number) {
-      key = keys_.of_value(d.route, c.kind, frame.substr(c.offset, c.length));
-      keyed = true;
-    }
-  }
-  if (!keyed && r.spec.dedupe_content) {
-    key = keys_.of_content(d.route, frame);
-    keyed = true;
-  }
-  if (keyed && !dedupe_.insert(key, now_ms)) {
-    d.verdict = Verdict::duplicate;
-    return false;
-  }
-  return true;
-}
-
-// Every frame moves exactly one counter, here.
-Decision Manager::count(Decision d) {
-  switch (d.verdict) {
-    case Verdict::deliver: ++stats_.frames_delivered; break;
-    case Verdict::duplicate: ++stats_.duplicates; break;
-    case Verdict::unsubscribed: ++stats_.unsubscribed; break;
-    case Verdict::consumed: ++stats_.heartbeats; break;
-    case Verdict::rejected: ++stats_.rejected; break;
-    case Verdict::ignored: ++stats_.ignored; break;
-  }
-  return d;
-}
+// ---------------------------------------------------------------- routing (the per-frame path: manager_frames.cpp)
 
 int32_t Manager::subscribe(std::string_view type, std::string& error) {
   int32_t route = router_.find(type);
@@ -638,19 +471,9 @@ bool Manager::claim(int32_t route, ValueKind kind, std::string_view raw, int64_t
 
 int64_t Manager::next_deadline() const { return *std::min_element(std::begin(timers_), std::end(timers_)); }
 
-bool Manager::poll_action(Action& out) {
-  if (actions_.empty()) return false;
-  out = std::move(actions_.front());
-  actions_.pop_front();
-  return true;
-}
+bool Manager::poll_action(Action& out) { return actions_.pop(out); }
 
-bool Manager::poll_event(Event& out) {
-  if (events_.empty()) return false;
-  out = std::move(events_.front());
-  events_.pop_front();
-  return true;
-}
+bool Manager::poll_event(Event& out) { return events_.pop(out); }
 
 Stats Manager::stats() const {
   Stats s = stats_;
@@ -667,14 +490,14 @@ void Manager::emit_send(std::string frame, bool app_frame) {
   a.socket = socket_;
   a.app_frame = app_frame;
   a.payload = std::move(frame);
-  actions_.push_back(std::move(a));
+  actions_.push(std::move(a));
 }
 
 void Manager::emit_resync(int64_t downtime_ms) {
   Event e;
   e.kind = EventKind::resync;
   e.downtime_ms = downtime_ms;
-  events_.push_back(std::move(e));
+  events_.push(std::move(e));
 }
 
 void Manager::emit_error(ErrorCode code, uint32_t count, Reason reason) {
@@ -683,7 +506,7 @@ void Manager::emit_error(ErrorCode code, uint32_t count, Reason reason) {
   e.error = code;
   e.count = count;
   e.reason = reason;
-  events_.push_back(std::move(e));
+  events_.push(std::move(e));
 }
 
 }  // namespace numeneon::realtime

@@ -2,7 +2,6 @@
 #include "numeneon/realtime/router.hpp"
 
 #include "hash.hpp"
-#include "numeneon/realtime/json.hpp"
 
 namespace numeneon::realtime {
 namespace {
@@ -22,45 +21,31 @@ bool split_path(const std::string& path, std::vector<std::string>& out) {
   return out.size() <= kMaxPathDepth;
 }
 
-bool field_kind(const std::string& s, FieldKind& out) {
-  static const std::pair<const char*, FieldKind> kKinds[] = {
-      {"any", FieldKind::any},       {"string", FieldKind::string}, {"number", FieldKind::number},
-      {"object", FieldKind::object}, {"array", FieldKind::array},   {"boolean", FieldKind::boolean}};
-  for (const auto& [name, kind] : kKinds)
-    if (s == name) return out = kind, true;
+bool field_kind(std::string_view s, FieldKind& out) {
+  static const char* const kKinds[] = {"any", "string", "number", "object", "array", "boolean"};
+  for (uint8_t k = 0; k < 6; ++k)
+    if (s == kKinds[k]) return out = static_cast<FieldKind>(k), true;
   return false;
 }
 
 }  // namespace
 
-std::string type_spec_from_json(std::string_view json, TypeSpec& out) {
-  using Kind = JsonValue::Kind;
-  JsonValue j;
-  if (!parse_json(json, j) || !j.is_object()) return "a type spec must be an object";
-  for (const JsonMember& m : j.members) {
-    if (m.key != "name" && m.key != "required" && m.key != "dedupeKey" && m.key != "dedupeContent")
-      return "unknown type spec member '" + m.key + "' (name, required, dedupeKey, dedupeContent)";
+std::string type_spec_from_fields(std::string_view fields, TypeSpec& out) {
+  std::vector<std::string_view> f;
+  for (size_t start = 0;;) {
+    size_t nul = fields.find('\0', start);
+    f.push_back(fields.substr(start, nul == std::string_view::npos ? std::string_view::npos : nul - start));
+    if (nul == std::string_view::npos) break;
+    start = nul + 1;
   }
-  const JsonValue* name = j.find("name");
-  if (!name || name->kind != Kind::string) return "a type spec needs a string name";
+  if (f.size() < 3 || f.size() % 2 == 0 || (f[2] != "0" && f[2] != "1")) return "a type spec must be name, key, content flag, then path/kind pairs";
   out = TypeSpec{};
-  out.name = name->string;
-  if (const JsonValue* req = j.find("required"); req && req->kind != Kind::null) {
-    if (!req->is_object()) return "required must be an object of path: kind";
-    for (const JsonMember& f : req->members) {
-      FieldKind kind = FieldKind::any;
-      if (f.value.kind != Kind::string || !field_kind(f.value.string, kind))
-        return "required['" + f.key + "'] must be one of any, string, number, object, array, boolean";
-      out.required.push_back({f.key, kind});
-    }
-  }
-  if (const JsonValue* key = j.find("dedupeKey"); key && key->kind != Kind::null) {
-    if (key->kind != Kind::string) return "dedupeKey must be a dotted path string";
-    out.dedupe_key = key->string;
-  }
-  if (const JsonValue* content = j.find("dedupeContent"); content && content->kind != Kind::null) {
-    if (content->kind != Kind::boolean) return "dedupeContent must be a boolean";
-    out.dedupe_content = content->boolean;
+  out.name = std::string(f[0]);
+  out.dedupe_key = std::string(f[1]);
+  out.dedupe_content = f[2] == "1";
+  for (size_t k = 3; k < f.size(); k += 2) {
+    if (f[k + 1].size() != 1 || f[k + 1][0] < '0' || f[k + 1][0] > '5') return "a required field's kind must be a FieldKind";
+    out.required.push_back({std::string(f[k]), static_cast<FieldKind>(f[k + 1][0] - '0')});
   }
   return "";
 }
@@ -189,22 +174,45 @@ void Router::rehash() {
 }
 
 std::vector<TypeSpec> numeneon_types() {
-  using K = FieldKind;
   // Keys follow the rule in router.hpp: each names the event (a request, a message, a post, a comment).
-  // friend_accepted has none (data.friend.id is the friend, who may accept again), nor do echo and error.
-  return {
-      {"connection_established", {{"user_id", K::any}}, "", false},
-      {"friend_request", {{"data.request_id", K::number}, {"data.from_user", K::object}}, "data.request_id", false},
-      {"friend_accepted", {{"data.friend", K::object}}, "", false},
-      {"new_message", {{"data.id", K::number}, {"data.sender", K::object}, {"data.content", K::string}}, "data.id", false},
-      {"new_post", {{"data.id", K::number}, {"data.author", K::object}}, "data.id", false},
-      {"wall_post", {{"data.post", K::object}, {"data.author", K::object}}, "data.post.id", false},
-      {"post_comment", {{"data.comment", K::object}, {"data.post", K::object}, {"data.commenter", K::object}},
-       "data.comment.id", false},
-      {"comment_reply", {{"data.reply", K::object}, {"data.post", K::object}}, "data.reply.id", false},
-      {"echo", {}, "", false},  // data is whatever the client sent: any JSON value, null included
-      {"error", {{"message", K::string}}, "", false},
+  // friend_accepted has none (data.friend.id is the friend, who may accept again), nor do echo and error;
+  // echo's data is whatever the client sent, null included. One table, read in a loop: spelled out as
+  // TypeSpec initialisers it cost a few kilobytes of Wasm.
+  struct BuiltIn {
+    const char* name;
+    const char* required;  // "path:kind path:kind ..."
+    const char* key;
   };
+  static const BuiltIn kBuiltIns[] = {
+      {"connection_established", "user_id:any", ""},
+      {"friend_request", "data.request_id:number data.from_user:object", "data.request_id"},
+      {"friend_accepted", "data.friend:object", ""},
+      {"new_message", "data.id:number data.sender:object data.content:string", "data.id"},
+      {"new_post", "data.id:number data.author:object", "data.id"},
+      {"wall_post", "data.post:object data.author:object", "data.post.id"},
+      {"post_comment", "data.comment:object data.post:object data.commenter:object", "data.comment.id"},
+      {"comment_reply", "data.reply:object data.post:object", "data.reply.id"},
+      {"echo", "", ""},
+      {"error", "message:string", ""},
+  };
+  std::vector<TypeSpec> out;
+  for (const BuiltIn& b : kBuiltIns) {
+    TypeSpec spec;
+    spec.name = b.name;
+    spec.dedupe_key = b.key;
+    std::string_view rest = b.required;
+    while (!rest.empty()) {
+      size_t space = rest.find(' ');
+      std::string_view field = rest.substr(0, space);
+      size_t colon = field.find(':');
+      FieldKind kind = FieldKind::any;
+      field_kind(field.substr(colon + 1), kind);
+      spec.required.push_back({std::string(field.substr(0, colon)), kind});
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    out.push_back(std::move(spec));
+  }
+  return out;
 }
 
 }  // namespace numeneon::realtime

@@ -1,5 +1,5 @@
 // What the fuzzers share: the failure report, and the input classes where nlohmann (the reference
-// parser) legitimately differs from the core's JSON readers.
+// parser) legitimately differs from the core's frame scanner.
 #pragma once
 
 #include <cstdio>
@@ -14,7 +14,7 @@ inline void check(bool ok, const char* what) {
   std::abort();
 }
 
-// RFC 3629 UTF-8 (no overlongs, no surrogates), as nlohmann checks it. The core's readers do not
+// RFC 3629 UTF-8 (no overlongs, no surrogates), as nlohmann checks it. The scanner does not
 // re-validate UTF-8: the host hands over text it decoded itself.
 inline bool valid_utf8(std::string_view s) {
   size_t i = 0;

@@ -103,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t misc = in.byte();
   c.outbox_capacity = misc & 7;
   c.resume = misc & 8;
-  if (!nrt::validate(c).empty()) return 0;
+  if (!nrt::validate(c).ok()) return 0;
 
   nrt::Manager core(c, {0x1234, 0x5678});
   std::string error;

@@ -89,8 +89,8 @@ Run simulate(const std::string& name, const nrt::ReconnectPolicy& policy, int cl
   nrt::Config config;
   config.reconnect = policy;
   config.heartbeat.interval_ms = 0;  // liveness is not what this measures
-  if (std::string problem = nrt::validate(config); !problem.empty()) {
-    std::fprintf(stderr, "%s: invalid policy: %s\n", name.c_str(), problem.c_str());
+  if (!nrt::validate(config).ok()) {
+    std::fprintf(stderr, "%s: invalid policy (option %d)\n", name.c_str(), static_cast<int>(nrt::validate(config).option));
     std::exit(2);
   }
   Run run{Histogram{name, describe(policy)}, std::vector<Client>(static_cast<size_t>(clients))};

@@ -150,7 +150,46 @@ enum class Slot : uint8_t {
   error = 15,       // error
   count = 16,       // error
 };
-constexpr uint32_t kSlots = 17;
+constexpr uint32_t kSlots = 24;
+
+// Options cross into the core as numbers, one record slot each (nrt_create; NaN = not given, keep the
+// default). The JS names are derived from these: reconnect_initial_delay_ms is reconnect.initialDelayMs.
+enum class Option : uint8_t {
+  reconnect_initial_delay_ms = 0,
+  reconnect_max_delay_ms = 1,
+  reconnect_multiplier = 2,
+  reconnect_growth_period_ms = 3,
+  reconnect_jitter = 4,
+  reconnect_min_delay_ms = 5,
+  reconnect_rejection_delay_ms = 6,
+  reconnect_max_attempts = 7,
+  reconnect_stable_after_ms = 8,
+  reconnect_token_timeout_ms = 9,
+  reconnect_connect_timeout_ms = 10,
+  reconnect_auth_failure_limit = 11,
+  heartbeat_interval_ms = 12,
+  heartbeat_timeout_ms = 13,
+  dedupe_capacity = 14,
+  dedupe_max_age_ms = 15,
+  outbox_capacity = 16,
+  limits_max_frame_bytes = 17,
+  limits_max_depth = 18,
+  resume = 19,  // 0 or 1
+};
+constexpr uint32_t kOptions = 20;
+
+// Why the options were refused (the host words the message: it knows the names).
+enum class OptionError : uint8_t {
+  none = 0,
+  not_integer = 1,      // the option takes whole numbers
+  out_of_range = 2,     // outside [low, high]
+  below_initial = 3,    // reconnect.maxDelayMs < reconnect.initialDelayMs
+  above_max = 4,        // reconnect.minDelayMs > reconnect.maxDelayMs
+  not_a_frame = 5,      // heartbeat.ping is not a JSON object with a string "type"
+};
+
+// When nrt_create refuses the options, it says why in these record slots.
+enum class OptionErrorSlot : uint8_t { code = 0, option = 1, low = 2, high = 3, value = 4 };
 
 // nrt_stats writes the counters into these slots of the same float64 array.
 enum class StatSlot : uint8_t {

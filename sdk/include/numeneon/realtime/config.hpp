@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "numeneon/realtime/codes.hpp"
+
 namespace numeneon::realtime {
 
 // When to retry. The retry window grows with the time the link has been down, not with the attempt
@@ -52,18 +54,21 @@ struct Config {
   Limits limits;
 };
 
-// Empty when the config is usable; otherwise one sentence naming the field and the bad value.
-std::string validate(const Config& config);
-
-// Builds a config from a JSON object whose keys mirror the JS options (camelCase, nested by policy):
-//   {"reconnect": {"initialDelayMs": 500, ...}, "heartbeat": {...}, "dedupe": {...},
-//    "outbox": {"capacity": 100}, "limits": {"maxFrameBytes": ..., "maxDepth": ...}, "resume": false}
-// Missing keys keep their defaults. Unknown keys, wrong types and out-of-range values are errors.
-struct ConfigResult {
-  Config config;
-  std::string error;  // empty on success
-  bool ok() const { return error.empty(); }
+// What is wrong with a config: nothing (ok()), or the problem, the option and its bounds and value.
+struct ConfigError {
+  OptionError code = OptionError::none;
+  Option option = Option::reconnect_initial_delay_ms;
+  double low = 0;
+  double high = 0;
+  double value = 0;
+  bool ok() const { return code == OptionError::none; }
 };
-ConfigResult config_from_json(std::string_view json);
+
+// Cross-checks a config (ranges, the delays' order, the ping frame).
+ConfigError validate(const Config& config);
+
+// Builds a config from the options as numbers (kOptions of them, indexed by Option; NaN keeps the
+// default) and the heartbeat's ping frame (empty keeps the default), then validates it.
+ConfigError config_from_options(const double* options, std::string_view ping, Config& out);
 
 }  // namespace numeneon::realtime

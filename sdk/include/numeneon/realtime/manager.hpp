@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 
@@ -22,6 +21,7 @@
 #include "numeneon/realtime/config.hpp"
 #include "numeneon/realtime/dedupe.hpp"
 #include "numeneon/realtime/event_key.hpp"
+#include "numeneon/realtime/fifo.hpp"
 #include "numeneon/realtime/frame_scan.hpp"
 #include "numeneon/realtime/heartbeat.hpp"
 #include "numeneon/realtime/outbox.hpp"
@@ -163,8 +163,8 @@ class Manager {
   DedupeWindow dedupe_;
   Outbox outbox_;
   Heartbeat heartbeat_;
-  std::deque<Action> actions_;
-  std::deque<Event> events_;
+  Fifo<Action> actions_;
+  Fifo<Event> events_;
   int64_t timers_[kTimerCount];
   uint8_t graced_ = 0;  // timers given one grace period after a late wake-up (bit per Timer)
 
@@ -185,7 +185,7 @@ class Manager {
   int64_t last_event_id_ = 0;       // resume: the highest top-level event_id seen
   bool resync_pending_ = false;     // resume: re-opened; connection_established says whether replay covers the gap
   int64_t pending_downtime_ = 0;
-  std::string ping_type_;           // JSON text of the ping's type, matched against echo's data.type
+  std::string ping_type_;           // the ping's decoded type, matched against echo's data.type
   Stats stats_;
 };
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
+#include <vector>
+
+#include "numeneon/realtime/fifo.hpp"
 
 namespace numeneon::realtime {
 
@@ -15,13 +17,13 @@ class Outbox {
   bool push(std::string frame);
   // Puts frames that were on their way out back in front, in their order (may exceed the capacity by
   // those frames: they were accepted once already).
-  void push_front(std::deque<std::string> frames);
+  void push_front(std::vector<std::string> frames) { queue_.push_front(std::move(frames)); }
   bool pop(std::string& out);
   size_t size() const { return queue_.size(); }
   void clear() { queue_.clear(); }
 
  private:
-  std::deque<std::string> queue_;
+  Fifo<std::string> queue_;
   uint32_t capacity_;
 };
 

@@ -9,7 +9,6 @@
 #include "numeneon/realtime/event_key.hpp"
 #include "numeneon/realtime/frame_scan.hpp"
 #include "numeneon/realtime/heartbeat.hpp"
-#include "numeneon/realtime/json.hpp"
 #include "numeneon/realtime/manager.hpp"
 #include "numeneon/realtime/outbox.hpp"
 #include "numeneon/realtime/router.hpp"

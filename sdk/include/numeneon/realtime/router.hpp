@@ -83,11 +83,12 @@ class Router {
   std::string event_id_path_;
 };
 
-// Reads a type spec from the JSON the JS side passes to registerType:
-//   {"name": "...", "required": {"data.id": "number", ...}, "dedupeKey": "data.id", "dedupeContent": false}
-// `required` kinds: any, string, number, object, array, boolean. Unknown members are an error, so a
-// typo is reported rather than ignored. Returns "" or one sentence.
-std::string type_spec_from_json(std::string_view json, TypeSpec& out);
+// Reads a type spec as the host passes it: NUL-separated fields
+//   name, dedupe key ("" = none), dedupe_content ("1" / "0"), then a path and a FieldKind digit per
+//   required field.
+// The host checks the shape of its own object; the rules on names and paths are Router::add's.
+// Returns "" or one sentence.
+std::string type_spec_from_fields(std::string_view fields, TypeSpec& out);
 
 // The frame types of the NUMENEON protocol (docs/PROTOCOL.md), with their required fields and
 // de-duplication keys.
