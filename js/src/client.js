@@ -49,6 +49,21 @@ export function decodeVerdict(packed) {
 }
 const VERDICTS = Object.keys(Verdict);
 
+// What a connection indicator shows, from the latest state change and the network view: one of
+// 'idle', 'connecting', 'connected', 'reconnecting' (with retryAt, a Date.now() time, when a retry is
+// scheduled), 'offline', 'signed_out', 'closed' or 'failed' (the Wasm core did not load).
+export function connectionStatus(change, online = true) {
+  const { to, reason } = change;
+  if (to === 'failed') return { status: 'failed' };
+  if (to === 'closed' && reason === 'auth_failed') return { status: 'signed_out' };
+  if (to === 'closed' || to === 'closing') return { status: 'closed' };
+  if (to === 'idle') return { status: 'idle' };
+  if (!online || reason === 'offline') return { status: 'offline' };
+  if (to === 'open') return { status: 'connected' };
+  if (to === 'backing_off') return { status: 'reconnecting', retryAt: (change.at ?? Date.now()) + change.delayMs };
+  return { status: reason === 'connect_requested' ? 'connecting' : 'reconnecting' };
+}
+
 export class RealtimeError extends Error {
   constructor(code, message, details = {}) {
     super(message);
@@ -521,7 +536,7 @@ export class RealtimeClient {
       case EventKind.stateChanged: {
         const change = {
           from: STATES[r[Slot.from]], to: STATES[r[Slot.to]], reason: REASONS[r[Slot.reason]], attempt: r[Slot.attempt],
-          delayMs: r[Slot.delayMs], closeCode: r[Slot.closeCode] || undefined,
+          delayMs: r[Slot.delayMs], closeCode: r[Slot.closeCode] || undefined, at: Date.now(),
         };
         const authFailed = change.to === 'closed' && change.reason === 'auth_failed';
         if (authFailed && this.#opts.auth === 'subprotocol') {
@@ -823,6 +838,7 @@ export class RealtimeClient {
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       this.#online = false;
       this.#x.nrt_handle_network(this.#h, now(), 0);
+      this.#emit('network', { online: false });
     }
   }
 }

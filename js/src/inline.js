@@ -22,7 +22,7 @@ export async function diagnostics({ wasm } = {}) {
   const mod = await loadModule(wasm);
   return { heapBytes: mod.memory.buffer.byteLength, liveCores: mod.x.nrt_live_cores() };
 }
-export { RealtimeClient, RealtimeError } from './client.js';
+export { RealtimeClient, RealtimeError, connectionStatus } from './client.js';
 export { REASONS, STATES, TOKEN_REASONS } from './codes.js';
 export { redact } from './logger.js';
 export { WasmLoadError } from './wasm.js';

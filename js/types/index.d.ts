@@ -85,6 +85,8 @@ export interface StateChange {
   /** When backing off: the jittered delay before the next attempt. */
   delayMs: number;
   closeCode?: number;
+  /** When it happened (Date.now()). */
+  at?: number;
   /** On auth_failed, what may be wrong with the setup (e.g. auth: 'subprotocol' on a server that ignores it). */
   hint?: string;
 }
@@ -248,6 +250,12 @@ export declare class WasmLoadError extends Error {
   readonly cause?: unknown;
 }
 export declare function redact(text: string, secrets?: string[]): string;
+
+export type ConnectionStatus =
+  | { status: 'idle' | 'connecting' | 'connected' | 'offline' | 'signed_out' | 'closed' | 'failed' }
+  | { status: 'reconnecting'; retryAt?: number };
+/** What a connection indicator shows, from the latest state change and the network view. */
+export declare function connectionStatus(change: Omit<StateChange, 'to'> & { to: State | 'failed' }, online?: boolean): ConnectionStatus;
 export declare const STATES: readonly State[];
 export declare const REASONS: readonly Reason[];
 export declare const TOKEN_REASONS: readonly TokenReason[];

@@ -2,7 +2,7 @@
 // merging on '@numeneon/realtime' to add your own frame types).
 import type { ReactNode } from 'react';
 import type {
-  ClientEvents, ClientOptions, EventType, Handler, RealtimeClient, State, StateChange, Unsubscribe,
+  ClientEvents, ClientOptions, ConnectionStatus, EventType, Handler, RealtimeClient, State, StateChange, Unsubscribe,
   WildcardHandler,
 } from './index.js';
 
@@ -50,6 +50,9 @@ export declare function useWebSocket(): WebSocketContextValue;
 
 /** The latest state change ('idle' before the client exists, 'closed' after it is gone, 'failed' if it could not be made). */
 export declare function useConnectionState(): Omit<StateChange, 'to'> & { to: State | 'failed' };
+
+/** What a connection indicator shows: idle, connecting, connected, reconnecting (retryAt), offline, signed_out, closed, failed. */
+export declare function useConnectionStatus(): ConnectionStatus;
 
 /** Calls the latest handler for each frame of `type`; re-subscribes only when `type` changes. */
 export declare function useEvent<T extends EventType>(type: T, handler: Handler<T>): void;

@@ -282,10 +282,15 @@ void Manager::handle_token(int64_t now_ms, uint32_t socket, TokenOutcome outcome
       break;
     }
     case TokenOutcome::no_session: finish(Reason::auth_failed); break;
-    case TokenOutcome::failed:
+    case TokenOutcome::failed: {
+      // After a rejection, keep asking for a fresh token: the old one is known bad. After a failure of
+      // unknown cause the provider could not refresh (its server is likely down too): try the token it
+      // had, and ask for a fresh one again only after that fails. Every other attempt, not every attempt.
+      TokenReason next = next_token_ == TokenReason::handshake_failed ? TokenReason::reconnect : next_token_;
       socket_live_ = false;
-      link_lost(now_ms, Reason::token_failed, 0, next_token_, 0, draw);  // the same kind of token, later
+      link_lost(now_ms, Reason::token_failed, 0, next, 0, draw);
       break;
+    }
   }
 }
 
@@ -409,8 +414,7 @@ void Manager::on_timer(Timer t, int64_t now_ms, double draw) {
   switch (t) {
     case kToken:
       if (state_ != State::connecting || !awaiting_token_) break;
-      socket_live_ = false;
-      link_lost(now_ms, Reason::token_failed, 0, next_token_, 0, draw);
+      handle_token(now_ms, socket_, TokenOutcome::failed, draw);
       break;
     case kConnect:
       if (state_ != State::connecting || awaiting_token_) break;

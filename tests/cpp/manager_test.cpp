@@ -92,24 +92,43 @@ TEST(Manager, ATokenProviderThatHangsIsATransientFailure) {
 }
 
 // A throwing provider (its refresh fetch failed: the server is down) must not sign anyone out.
-TEST(Manager, ATokenProviderThatFailsIsRetriedWithTheSameFreshnessNeverEndingTheSession) {
+TEST(Manager, ATokenProviderThatFailsIsRetriedEveryOtherAttemptNeverEndingTheSession) {
   FakeHost h(quiet());
   h.connect();
   h.handshake_unknown();  // a browser's 1006 before open: the next attempt asks for a fresh token
   h.auto_token = false;
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 10; ++i) {
+    // A fresh token is asked for; the provider cannot refresh (its server is down too)...
     h.advance_to(h.core.next_deadline());
     ASSERT_EQ(h.core.state(), State::connecting);
     EXPECT_EQ(h.last_token_request().token_reason, TokenReason::handshake_failed) << i;
     h.token(TokenOutcome::failed);
     ASSERT_EQ(h.core.state(), State::backing_off);
     EXPECT_EQ(h.last_transition().reason, Reason::token_failed);
+    // ...so the next attempt goes with the token it has, and only its failure asks for a fresh one again.
+    h.advance_to(h.core.next_deadline());
+    EXPECT_EQ(h.last_token_request().token_reason, TokenReason::reconnect) << i;
+    h.token(TokenOutcome::ready);
+    h.handshake_unknown();
   }
   h.advance_to(h.core.next_deadline());
   h.token(TokenOutcome::ready);
   h.open();
   EXPECT_EQ(h.core.state(), State::open);
   EXPECT_EQ(h.core.stats().auth_rejections, 0u);
+}
+
+TEST(Manager, AfterARejectionAFailingProviderIsAskedForAFreshTokenEveryTime) {
+  FakeHost h(quiet());
+  h.connect();
+  h.handshake_http(403);
+  h.auto_token = false;
+  for (int i = 0; i < 3; ++i) {
+    h.advance_to(h.core.next_deadline());
+    EXPECT_EQ(h.last_token_request().token_reason, TokenReason::handshake_rejected) << i;
+    h.token(TokenOutcome::failed);
+  }
+  EXPECT_EQ(h.core.state(), State::backing_off) << "never auth_failed on the provider's failures alone";
 }
 
 TEST(Manager, OpenReportsTheTransitionAndNoResyncTheFirstTime) {

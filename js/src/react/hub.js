@@ -38,7 +38,11 @@ export function createHub() {
     on: bind(eventSubs, 'on'),
     send: (type, data, options) => (client ? client.send(type, data, options) : 'dropped'),
     // Loads again after a failure (the provider sets what that means); returns the unsetter.
-    retry: () => retry?.(),
+    retry: () => {
+      if (!retry) return;
+      publish({ ...snapshot, change: { ...INITIAL, from: snapshot.change.to }, error: null });  // loading again
+      retry();
+    },
     setRetry(fn) {
       retry = fn;
       return () => { if (retry === fn) retry = null; };

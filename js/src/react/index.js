@@ -4,7 +4,7 @@
 import {
   createContext, createElement, useContext, useEffect, useRef, useState, useSyncExternalStore,
 } from 'react';
-import { createClient } from '@numeneon/realtime';
+import { connectionStatus, createClient } from '@numeneon/realtime';
 import { createHub } from './hub.js';
 
 const Context = createContext(null);
@@ -104,6 +104,12 @@ export function useWebSocket() {
     send: hub.send,
     client,
   };
+}
+
+// What a connection indicator shows: { status, retryAt? } (connectionStatus in the main entry).
+export function useConnectionStatus() {
+  const { change, online } = useSnapshot(useHub('useConnectionStatus'));
+  return connectionStatus(change, online);
 }
 
 // The latest StateChange ({ from, to, reason, attempt, delayMs, closeCode }).
