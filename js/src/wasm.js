@@ -4,6 +4,9 @@ import { ABI, SLOTS } from './codes.js';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
+// jsdom (Jest's browser-like test environment) has no TextEncoder/TextDecoder; there Node's are used.
+const text = globalThis.TextEncoder ? globalThis : globalThis.process?.getBuiltinModule?.('node:util') ?? globalThis;
+
 // Thrown (and reported by the React layer) when the module cannot be loaded; `code` is 'wasm_load_failed'.
 export class WasmLoadError extends Error {
   constructor(message, cause) {
@@ -17,8 +20,8 @@ const FIX = 'pass the module yourself (createClient({ wasm }) with its URL, byte
   + "or import from '@numeneon/realtime/inline', which embeds it";
 
 function describeStart(bytes) {
-  const text = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
-  return /^[\x20-\x7e]+$/.test(text) ? `"${text}…"` : [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const start = new text.TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
+  return /^[\x20-\x7e]+$/.test(start) ? `"${start}…"` : [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
 // A fetch Response (or something like it) to bytes, with an error that says what went wrong and the fix.
@@ -79,8 +82,8 @@ export class CoreModule {
   constructor(instance) {
     this.x = instance.exports;
     this.memory = this.x.memory;
-    this.encoder = new TextEncoder();
-    this.decoder = new TextDecoder();
+    this.encoder = new text.TextEncoder();
+    this.decoder = new text.TextDecoder();
     this.ptr = 0;
     this.capacity = 0;
     this.refresh();
