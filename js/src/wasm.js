@@ -4,6 +4,9 @@ import { ABI, SLOTS } from './codes.js';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
+// jsdom (Jest's browser-like test environment) has no TextEncoder/TextDecoder; there Node's are used.
+const text = globalThis.TextEncoder ? globalThis : globalThis.process?.getBuiltinModule?.('node:util') ?? globalThis;
+
 // Thrown (and reported by the React layer) when the module cannot be loaded; `code` is 'wasm_load_failed'.
 export class WasmLoadError extends Error {
   constructor(message, cause) {
@@ -17,24 +20,31 @@ const FIX = 'pass the module yourself (createClient({ wasm }) with its URL, byte
   + "or import from '@numeneon/realtime/inline', which embeds it";
 
 function describeStart(bytes) {
-  const text = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
-  return /^[\x20-\x7e]+$/.test(text) ? `"${text}…"` : [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const start = new text.TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
+  return /^[\x20-\x7e]+$/.test(start) ? `"${start}…"` : [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
+
+// What to do when the package's own .wasm is not where its URL points.
+const DEPLOY = 'Serve node_modules/@numeneon/realtime/wasm/numeneon_core.wasm at that URL, ';
+// An HTML answer for a file under node_modules/ comes from a dev server that does not have the file
+// there: Vite 7 pre-bundling the package when it is not in the app's own node_modules (a hoisted workspace).
+const VITE = "; with Vite's dev server, add optimizeDeps: { exclude: ['@numeneon/realtime'] } to vite.config";
 
 // A fetch Response (or something like it) to bytes, with an error that says what went wrong and the fix.
 async function responseBytes(res, where) {
   if (!res.ok) {
-    throw new WasmLoadError(`the .wasm at ${where} answered HTTP ${res.status}: it is not deployed next to the JS `
-      + `(serve node_modules/@numeneon/realtime/wasm/numeneon_core.wasm there), or ${FIX}`);
+    throw new WasmLoadError(`the .wasm at ${where} answered HTTP ${res.status}: the file is not deployed there. ${DEPLOY}${FIX}`);
   }
   const type = (res.headers?.get?.('content-type') ?? '').split(';')[0].trim();
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (WASM_MAGIC.every((b, i) => bytes[i] === b)) return bytes;
-  const vite = type === 'text/html' && /\/\.vite\/deps\//.test(where)
-    ? " (Vite's dev server pre-bundled the package: add optimizeDeps: { exclude: ['@numeneon/realtime'] } to vite.config)"
-    : '';
-  throw new WasmLoadError(`the .wasm at ${where} was served as ${type || 'an unknown type'} instead of application/wasm, `
-    + `starting with ${describeStart(bytes)}${vite}: check the URL it is served from, or ${FIX}`);
+  if (type === 'text/html' || /^\s*<(!doctype html|html[\s>])/i.test(new text.TextDecoder().decode(bytes.subarray(0, 64)))) {
+    throw new WasmLoadError(`the .wasm at ${where} answered an HTML page (${type || 'no content type'}, starting with `
+      + `${describeStart(bytes)}) instead of application/wasm: the file is not deployed there and the server sent its `
+      + `fallback page. ${DEPLOY}${FIX}${/\/node_modules\//.test(where) ? VITE : ''}`);
+  }
+  throw new WasmLoadError(`the .wasm at ${where} was served as ${type || 'an unknown type'} and is not WebAssembly `
+    + `(it starts with ${describeStart(bytes)}): check what that URL serves, or ${FIX}`);
 }
 
 async function compile(bytes) {
@@ -79,8 +89,8 @@ export class CoreModule {
   constructor(instance) {
     this.x = instance.exports;
     this.memory = this.x.memory;
-    this.encoder = new TextEncoder();
-    this.decoder = new TextDecoder();
+    this.encoder = new text.TextEncoder();
+    this.decoder = new text.TextDecoder();
     this.ptr = 0;
     this.capacity = 0;
     this.refresh();

@@ -1,6 +1,9 @@
-// Conversations: the open one is loaded over REST; pushes append to it; resync re-fetches it.
+// Conversations: the open one is loaded over REST and pushes append to it; a push from anyone else
+// counts as unread. Resync re-fetches the open one and marks what had been missed.
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { useWebSocket } from '@numeneon/realtime/react';
+import { useClientEvent, useWebSocket } from '@numeneon/realtime/react';
+import { useAuth } from './auth.js';
+import { markMissed } from './lists.js';
 import { api } from './session.js';
 
 const MessageContext = createContext(null);
@@ -10,29 +13,65 @@ export const useMessages = () => useContext(MessageContext);
 const merge = (list, message) => (list.some((m) => m.id === message.id)
   ? list
   : [...list, message].sort((a, b) => a.created_at.localeCompare(b.created_at)));
+const conversation = (id) => api('GET', `/api/messages/conversation/${id}/`);
 
 export function MessageProvider({ children }) {
-  const { subscribe, on } = useWebSocket();
-  const [peerId, setPeerId] = useState(null);
+  const { user } = useAuth();
+  const { subscribe } = useWebSocket();
   const [messages, setMessages] = useState([]);
+  const [loaded, setLoaded] = useState(false);
+  const [problem, setProblem] = useState(null);  // the last load failed: an ApiError
+  const [unread, setUnread] = useState({});      // user id → messages pushed while their conversation was closed
   const peer = useRef(null);  // the open conversation, for handlers that outlive a render
 
   const load = useCallback(async (id) => {
-    if (id == null) return;
-    const list = await api('GET', `/api/messages/conversation/${id}/`);
-    if (peer.current === id) setMessages(list);
+    try {
+      const list = await conversation(id);
+      if (peer.current !== id) return;
+      setMessages(list);
+      setLoaded(true);
+      setProblem(null);
+    } catch (err) {
+      if (peer.current === id) setProblem(err);
+    }
   }, []);
 
+  // open(user id) when a conversation is shown, open(null) when it is not any more.
   const open = useCallback((id) => {
     peer.current = id;
-    setPeerId(id);
     setMessages([]);
-    load(id).catch(() => {});
+    setLoaded(false);
+    setProblem(null);
+    if (id == null) return;
+    setUnread(({ [id]: _seen, ...others }) => others);
+    load(id);
   }, [load]);
+  const reload = useCallback(() => load(peer.current), [load]);
 
-  useEffect(() => on('resync', () => { load(peer.current).catch(() => {}); }), [on, load]);
+  useEffect(() => {
+    if (!user) setUnread({});
+  }, [user]);
+
+  // The latest handler sees the messages on screen, so the re-fetch can be compared with them.
+  useClientEvent('resync', async () => {
+    const id = peer.current;
+    if (id == null) return;
+    if (!loaded) {
+      load(id);  // nothing was shown yet, so nothing can have been missed
+      return;
+    }
+    try {
+      const list = await conversation(id);
+      if (peer.current === id) setMessages(markMissed(list, messages, (m) => m.sender.id === id));
+    } catch (err) {
+      if (peer.current === id) setProblem(err);
+    }
+  });
+
   useEffect(() => subscribe('new_message', (data) => {
-    if (data.sender.id === peer.current) setMessages((list) => merge(list, data));
+    const from = data.sender.id;
+    if (from === peer.current) setMessages((list) => merge(list, data));
+    else setUnread((counts) => ({ ...counts, [from]: (counts[from] ?? 0) + 1 }));
   }), [subscribe]);
 
   const send = useCallback(async (content) => {
@@ -42,7 +81,7 @@ export function MessageProvider({ children }) {
   }, []);
 
   return (
-    <MessageContext.Provider value={{ peerId, messages, open, send }}>
+    <MessageContext.Provider value={{ messages, loaded, problem, unread, open, reload, send }}>
       {children}
     </MessageContext.Provider>
   );

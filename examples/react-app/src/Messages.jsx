@@ -1,39 +1,102 @@
-import { useEffect, useState } from 'react';
+// The open conversation: loads, errors, "no messages yet", what was missed, times, and a composer that
+// keeps a message it could not send.
+import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useWebSocket } from '@numeneon/realtime/react';
 import { useAuth } from './auth.js';
+import { formatTime } from './clock.js';
+import { useFriends } from './FriendsContext.jsx';
+import { countMissed } from './lists.js';
 import { useMessages } from './MessageContext.jsx';
-import { displayName } from './names.js';
+import { displayName, plural } from './names.js';
+import Problem from './Problem.jsx';
+import { useChat } from './route.js';
 
-export default function Messages({ friend }) {
+function Thread({ friend }) {
   const { user } = useAuth();
-  const { messages, open, send } = useMessages();
+  const { online } = useWebSocket();
+  const { messages, loaded, problem, open, reload, send } = useMessages();
   const [draft, setDraft] = useState('');
-  const friendId = friend?.id ?? null;
+  const [sending, setSending] = useState(false);
+  const [notSent, setNotSent] = useState(null);
+  const list = useRef(null);
+  const atNewest = useRef(true);  // scrolled to the bottom: stay there as messages come in
 
-  useEffect(() => open(friendId), [open, friendId]);
+  useEffect(() => {
+    open(friend.id);
+    return () => open(null);
+  }, [open, friend.id]);
+  useLayoutEffect(() => {
+    if (atNewest.current && list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [messages]);
 
-  if (!friend) return <section className="panel muted">Pick a friend to start a conversation.</section>;
-
+  // A message that cannot be sent is refused, never lost: the draft stays until the server has it.
   async function submit(event) {
-    event.preventDefault();
-    if (!draft.trim()) return;
-    await send(draft);
-    setDraft('');
+    event?.preventDefault();
+    const content = draft.trim();
+    if (!content || sending) return;
+    if (!online) {
+      setNotSent(new Error('Not sent: you are offline. Your message is kept; send it when you are back online.'));
+      return;
+    }
+    setSending(true);
+    setNotSent(null);
+    try {
+      await send(content);
+      atNewest.current = true;
+      setDraft((current) => (current.trim() === content ? '' : current));
+    } catch (err) {
+      setNotSent(new Error(`Not sent: ${err.message}`));
+    } finally {
+      setSending(false);
+    }
   }
 
+  const firstMissed = messages.findIndex((m) => m.missed);
   return (
-    <section className="panel conversation" data-testid="conversation" data-with={friend.username}>
-      <h3>Conversation with {displayName(friend)}</h3>
-      <ol className="messages">
-        {messages.map((m) => (
-          <li key={m.id} data-testid="message" className={m.sender.id === user.id ? 'mine' : 'theirs'}>
-            <small>{m.sender.username}</small> {m.content}
-          </li>
-        ))}
-      </ol>
-      <form onSubmit={submit}>
-        <input data-testid="message-input" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="Write a message" />
-        <button data-testid="message-send" type="submit">Send</button>
+    <section className="panel conversation" aria-labelledby="conversation-title" data-testid="conversation" data-with={friend.username}>
+      <h2 id="conversation-title">Conversation with {displayName(friend)}</h2>
+      <Problem error={problem} onRetry={reload} testId="conversation-error" />
+      {loaded && messages.length === 0 && <p className="muted" data-testid="no-messages">No messages yet. Say hello!</p>}
+      {messages.length > 0 && (
+        <ol className="messages" ref={list} tabIndex={0} aria-label={`Messages with ${displayName(friend)}`}
+          onScroll={(e) => { atNewest.current = e.target.scrollHeight - e.target.scrollTop - e.target.clientHeight < 40; }}>
+          {messages.map((m, i) => (
+            <Fragment key={m.id}>
+              {i === firstMissed && (
+                <li className="missed-note" data-testid="missed-note">{plural(countMissed(messages), 'new message')} while you were away</li>
+              )}
+              <li data-testid="message" data-missed={m.missed || undefined} className={m.sender.id === user.id ? 'mine' : 'theirs'}>
+                <span className="meta">
+                  {m.sender.id === user.id ? 'you' : m.sender.username} · <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
+                </span>
+                {m.content}
+              </li>
+            </Fragment>
+          ))}
+        </ol>
+      )}
+      <form className="row" onSubmit={submit}>
+        <label htmlFor="message-input" className="visually-hidden">Message to {displayName(friend)}</label>
+        <input id="message-input" className="grow" data-testid="message-input" autoComplete="off" placeholder="Write a message"
+          value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button data-testid="message-send" type="submit" disabled={sending}>Send</button>
       </form>
+      <Problem error={notSent} onRetry={submit} testId="send-error" />
+    </section>
+  );
+}
+
+// The conversation named in the URL (?chat=username), once the friends list says who that is.
+export default function Conversation() {
+  const [chat] = useChat();
+  const { friends, loaded } = useFriends();
+  const friend = friends.find((f) => f.username === chat);
+  if (friend) return <Thread key={friend.id} friend={friend} />;
+  return (
+    <section className="panel">
+      <p className="muted">
+        {!chat ? 'Pick a friend to start a conversation.' : loaded ? `@${chat} is not one of your friends.` : 'Loading the conversation…'}
+      </p>
     </section>
   );
 }
