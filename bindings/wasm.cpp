@@ -234,6 +234,15 @@ EMSCRIPTEN_KEEPALIVE void nrt_required_path(uintptr_t h, int route, int field) {
   hand_out(core(h), std::move(path));
 }
 
+// The last frame's de-duplication key: its offset and length in that frame (still in the scratch
+// buffer) in the payload slots; length 0 when it had none.
+EMSCRIPTEN_KEEPALIVE void nrt_last_key(uintptr_t h) {
+  nrt::Capture c = core(h)->manager.last_key();
+  bool scalar = c.kind == nrt::ValueKind::string || c.kind == nrt::ValueKind::number;
+  slot(nrt::Slot::payload_ptr, scalar ? c.offset : 0);
+  slot(nrt::Slot::payload_len, scalar ? c.length : 0);
+}
+
 EMSCRIPTEN_KEEPALIVE uint32_t nrt_max_frame_bytes(uintptr_t h) { return core(h)->manager.config().limits.max_frame_bytes; }
 
 EMSCRIPTEN_KEEPALIVE void nrt_stats(uintptr_t h) {

@@ -14,11 +14,13 @@ import {
   UnreadReason, Verdict,
 } from './codes.js';
 import { consoleWarnings, createLogger, rateLimiter, redact, redactError } from './logger.js';
+
+const PREVIEW_CHARS = 160;
 import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
 
 const OPTION_KEYS = new Set([
   'url', 'baseUrl', 'path', 'getToken', 'auth', 'WebSocket', 'reconnect', 'heartbeat', 'dedupe', 'outbox',
-  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm',
+  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm', 'debug',
 ]);
 // The core's numeric options by section, from codes.js: { reconnect: { initialDelayMs: 0, ... }, ... }.
 const SECTIONS = {};
@@ -27,7 +29,7 @@ OPTION_NAMES.forEach((name, slot) => {
   if (section) (SECTIONS[section] ??= {})[key] = slot;
 });
 const SPEC_KEYS = new Set(['name', 'required', 'dedupeKey', 'dedupeContent']);
-const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network']);
+const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network', 'frame']);
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
 const CLOSE_TIMEOUT_MS = 1000;  // Node's ws: a server that sent its close frame but keeps TCP open is let go after this
@@ -107,7 +109,9 @@ export function normalizeOptions(o) {
   if (auth !== 'query' && auth !== 'subprotocol') bad(`auth must be 'query' or 'subprotocol', got ${JSON.stringify(auth)}`);
   const WebSocketImpl = o.WebSocket ?? globalThis.WebSocket;
   if (typeof WebSocketImpl !== 'function') bad('no WebSocket implementation: pass { WebSocket } (in Node 20: import { WebSocket } from "ws")');
-  const sink = o.logger === undefined ? consoleWarnings : o.logger;
+  if (o.debug != null && typeof o.debug !== 'boolean') bad('debug must be a boolean');
+  const debug = o.debug ?? debugSwitch();
+  const sink = o.logger === undefined ? (debug ? consoleDebug : consoleWarnings) : o.logger;
   if (sink !== null && typeof sink !== 'object') bad('logger must be an object with debug/info/warn/error methods, or null');
   if (o.authProbeUrl != null && (typeof o.authProbeUrl !== 'string' || !/^https?:\/\//i.test(o.authProbeUrl))) {
     bad('authProbeUrl must be an http(s):// URL string');
@@ -119,9 +123,23 @@ export function normalizeOptions(o) {
   const { options, ping } = coreOptions(o);
   return {
     url, getToken: o.getToken ?? null, auth, WebSocketImpl, sink, authProbeUrl: o.authProbeUrl ?? null,
-    fetchImpl, options, ping, types, wasm: o.wasm,
+    fetchImpl, options, ping, types, wasm: o.wasm, debug,
   };
 }
+
+// The switch that needs no code change: NUMENEON_DEBUG=1 in Node, localStorage 'numeneon:debug' = '1'
+// in a browser (set it in the devtools console, reload).
+function debugSwitch() {
+  try {
+    const env = globalThis.process?.env?.NUMENEON_DEBUG;
+    if (env) return /^(1|true|yes|on)$/i.test(env);
+    return globalThis.localStorage?.getItem('numeneon:debug') === '1';
+  } catch {
+    return false;  // storage can refuse access (privacy settings, sandboxed frames)
+  }
+}
+
+const consoleDebug = { ...consoleWarnings, debug: (m) => console.debug(m), info: (m) => console.info(m) };
 
 // The core's options as numbers by slot (NaN: the default). This checks their JS shape (known names,
 // numbers); the core checks their values and says which rule failed (coreOptionError words it).
@@ -244,6 +262,7 @@ export class RealtimeClient {
   #lastToken = null;
   #sendOutcome = null;
   #online = true;
+  #explaining = false;  // debug on, or 'frame' listeners: verdicts are explained (off: nothing per frame)
 
   constructor(mod, opts) {
     this.#mod = mod;
@@ -261,6 +280,7 @@ export class RealtimeClient {
       throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     }
     this.#maxFrameBytes = this.#x.nrt_max_frame_bytes(this.#h);
+    this.#explaining = opts.debug;
     registry?.register(this, { x: this.#x, h: this.#h }, this);
     try {
       for (const spec of opts.types) this.registerType(spec);
@@ -368,7 +388,11 @@ export class RealtimeClient {
     if (!set) this.#listeners.set(event, set = new Set());
     const entry = { handler };
     set.add(entry);
-    return () => set.delete(entry);
+    this.#explaining = this.#opts.debug || !!this.#listeners.get('frame')?.size;
+    return () => {
+      set.delete(entry);
+      this.#explaining = this.#opts.debug || !!this.#listeners.get('frame')?.size;
+    };
   }
 
   // Registers (or re-declares) a frame type: required fields the core enforces, and its dedupe key.
@@ -468,15 +492,16 @@ export class RealtimeClient {
 
   #pump() {
     const x = this.#x;
+    // Events first: the app hears of a transition before the actions it brings (a token request) run.
     while (!this.#disposed) {
-      const action = x.nrt_poll_action(this.#h);
-      if (action >= 0) {
-        this.#perform(action);
+      const event = x.nrt_poll_event(this.#h);
+      if (event >= 0) {
+        this.#report(event);
         continue;
       }
-      const event = x.nrt_poll_event(this.#h);
-      if (event < 0) break;
-      this.#report(event);
+      const action = x.nrt_poll_action(this.#h);
+      if (action < 0) break;
+      this.#perform(action);
     }
     if (!this.#disposed) this.#schedule();
   }
@@ -596,6 +621,7 @@ export class RealtimeClient {
 
   #requestToken(socket, reason, attempt) {
     this.#tokens.clear();  // tokens of earlier attempts that never got a socket
+    this.#log.debug(`token requested for socket ${socket} (${reason}, attempt ${attempt})`);
     const { getToken } = this.#opts;
     if (!getToken) {
       this.#x.nrt_handle_token(this.#h, now(), socket, TokenOutcome.ready, Math.random());
@@ -697,6 +723,7 @@ export class RealtimeClient {
       ws.terminate();
     });
     ws.addEventListener('close', (ev) => {
+      this.#log.debug(`socket ${socket} closed: ${ev.code}${ev.reason ? ` ${ev.reason}` : ''}`);
       this.#sockets.delete(socket);
       const failure = this.#failures.get(socket) ?? { error: SocketError.none, status: 0, retryAfter: 0 };
       this.#failures.delete(socket);
@@ -749,14 +776,37 @@ export class RealtimeClient {
       return;
     }
     const packed = this.#x.nrt_ingest(this.#h, t, socket, len);
+    if (this.#explaining) this.#explain(packed, data, len);
     if (packed & Packed.eventsBit) this.#pump();  // the frame settled something (a resumed re-open's resync)
     const verdict = packed & Packed.verdictMask;
     if (verdict === Verdict.deliver) this.#deliver((packed >>> Packed.routeShift) - 1, data);
     else if (verdict === Verdict.rejected && !this.#disposed) this.#rejected(packed);
   }
 
+  // What happened to a frame, for the 'frame' event and the debug log: only when someone asked.
+  #explain(packed, text, bytes) {
+    const d = decodeVerdict(packed);
+    const info = { verdict: d.verdict, type: undefined, error: d.error === 'none' ? undefined : d.error, key: undefined, bytes, at: Date.now() };
+    if (d.route >= 0) {
+      this.#x.nrt_route_name(this.#h, d.route);
+      info.type = this.#mod.payload(Slot.payloadPtr, Slot.payloadLen);
+    }
+    if (typeof text === 'string' && bytes > 0) {
+      this.#x.nrt_last_key(this.#h);
+      const r = this.#mod.record;
+      const at = this.#mod.ptr + r[Slot.payloadPtr];
+      if (r[Slot.payloadLen]) info.key = this.#mod.decoder.decode(this.#mod.heap.subarray(at, at + r[Slot.payloadLen]));
+      info.preview = redact(text.slice(0, PREVIEW_CHARS), this.#secrets);
+    }
+    if (this.#opts.debug) {
+      this.#log.debug(`frame ${info.type ?? '(unregistered)'} ${info.verdict}${info.error ? ` ${info.error}` : ''}${info.key ? ` key ${info.key}` : ''} ${bytes} B`);
+    }
+    this.#emit('frame', info);
+  }
+
   #unread(socket, reason, message) {
     const packed = this.#x.nrt_ingest_unread(this.#h, now(), socket, reason);
+    if (this.#explaining) this.#explain(packed, null, 0);
     if ((packed & Packed.verdictMask) === Verdict.rejected) this.#error(CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask], message);
   }
 

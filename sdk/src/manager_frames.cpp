@@ -46,6 +46,7 @@ TypeResolver::Resolution Manager::FrameFilter::resolve(std::string_view type) {
 
 Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view frame) {
   ++stats_.frames_received;
+  last_route_ = -1;
   stats_.bytes_received += frame.size();
   Decision d;
   if (state_ != State::open || !current(socket)) {
@@ -83,7 +84,7 @@ Decision Manager::handle_unread_frame(int64_t now_ms, uint32_t socket, UnreadRea
 // stops here, as soon as its type is read.
 bool Manager::scan(std::string_view frame, Decision& d) {
   scanner_.scan(frame, config_.limits.max_depth, filter_, scan_);
-  d.route = scan_.route;
+  d.route = last_route_ = scan_.route;
   if (scan_.error != ErrorCode::none) {
     d.error = scan_.error;
     return false;
@@ -175,6 +176,12 @@ bool Manager::deduplicate(int64_t now_ms, std::string_view frame, Decision& d) {
     return false;
   }
   return true;
+}
+
+Capture Manager::last_key() const {
+  if (last_route_ < 0 || !router_.valid(last_route_)) return {};
+  uint8_t path = router_.route(last_route_).dedupe_path;
+  return path == kNoPath ? Capture{} : scan_.captures[path];
 }
 
 // Every frame moves exactly one counter, here.

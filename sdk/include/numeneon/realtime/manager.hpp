@@ -113,6 +113,10 @@ class Manager {
   // id's JSON text, a string or a number; it is compared in canonical form (event_key.hpp).
   bool claim(int32_t route, ValueKind kind, std::string_view raw, int64_t now_ms);
 
+  // Where the last frame's de-duplication key sits in that frame (kind missing when it had none), for
+  // a host that explains verdicts (debug logs, devtools). Valid until the next frame.
+  Capture last_key() const;
+
   State state() const { return state_; }
   int64_t last_event_id() const { return last_event_id_; }
   const Config& config() const { return config_; }
@@ -159,6 +163,7 @@ class Manager {
   FrameFilter filter_;
   FrameScanner scanner_;
   ScanResult scan_;  // reused for every frame
+  int32_t last_route_ = -1;
   EventKeys keys_;
   DedupeWindow dedupe_;
   Outbox outbox_;
