@@ -458,6 +458,18 @@ export class RealtimeClient {
     });
   }
 
+  // Drops the open socket(s) as a dead network would (no close handshake): to rehearse a failure.
+  // What the core sees is a real socket close; it reconnects as it would after any other.
+  dropLink() {
+    if (this.#inactive()) return;
+    for (const ws of this.#sockets.values()) {
+      try {
+        if (typeof ws.terminate === 'function') ws.terminate();
+        else ws.close(4000, 'dropped');
+      } catch { /* already gone */ }
+    }
+  }
+
   wake() {
     if (this.#inactive()) return;
     this.#run(() => {

@@ -388,3 +388,20 @@ describe('heartbeat and outbox', () => {
     client.dispose();
   });
 });
+
+describe('rehearsing failures', () => {
+  test('dropLink() drops the socket and the client comes back by itself, with a resync', async () => {
+    const server = await startTestServer();
+    const client = await makeClient(server);
+    client.connect();
+    await state(client, 'open');
+    const lost = state(client, 'backing_off');
+    const back = next(client, 'resync');
+    client.dropLink();
+    assert.equal((await lost).reason, 'connection_lost');
+    await back;
+    assert.equal(client.state, 'open');
+    client.dispose();
+    await server.stop();
+  });
+});

@@ -236,7 +236,10 @@ export declare class RealtimeClient {
   claim<T extends EventType>(type: T, id: string | number): boolean;
   stats(): Stats | null;
   setOnline(online: boolean): void;
+  /** Retry now if backing off (what the page becoming visible does). */
   wake(): void;
+  /** Drops the open socket as a dead network would, to rehearse a failure; the client reconnects. */
+  dropLink(): void;
 }
 
 /** Rejects with a TypeError for bad options, or a WasmLoadError when the Wasm core cannot be loaded. */
