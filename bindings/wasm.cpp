@@ -109,6 +109,11 @@ EMSCRIPTEN_KEEPALIVE int nrt_send(uintptr_t h, double now, size_t len, int is_vo
   return static_cast<int>(core(h)->manager.send(ms(now), std::string(scratch(len)), is_volatile));
 }
 
+EMSCRIPTEN_KEEPALIVE int nrt_typing(uintptr_t h, double now, double peer, int is_typing) {
+  return static_cast<int>(core(h)->manager.typing(ms(now), static_cast<int64_t>(peer), is_typing));
+}
+EMSCRIPTEN_KEEPALIVE void nrt_set_features(uintptr_t h, uint32_t features) { core(h)->manager.set_features(features); }
+
 EMSCRIPTEN_KEEPALIVE void nrt_handle_token(uintptr_t h, double now, uint32_t socket, int outcome, double draw) {
   core(h)->manager.handle_token(ms(now), socket, static_cast<nrt::TokenOutcome>(outcome), draw);
 }
@@ -189,6 +194,7 @@ EMSCRIPTEN_KEEPALIVE int nrt_poll_event(uintptr_t h) {
   slot(S::downtime_ms, static_cast<double>(e.downtime_ms));
   slot(S::error, static_cast<double>(e.error));
   slot(S::count, e.count);
+  slot(S::peer, static_cast<double>(e.peer));
   return static_cast<int>(e.kind);
 }
 

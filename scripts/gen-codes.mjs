@@ -70,7 +70,7 @@ export function generate() {
     `export const CORE_ERRORS = ${list('ErrorCode')};`,
     '',
     ...['TokenOutcome', 'SocketError', 'AuthEvidence', 'UnreadReason', 'Verdict', 'FieldKind', 'ActionKind', 'EventKind',
-      'SendResult', 'Slot', 'StatSlot', 'OptionError', 'OptionErrorSlot'].map((name) => `export const ${name} = ${table(name)};`),
+      'SendResult', 'Slot', 'StatSlot', 'OptionError', 'OptionErrorSlot', 'Feature'].map((name) => `export const ${name} = ${table(name)};`),
     `export const FIELD_KINDS = ${list('FieldKind')};`,
     `// Option slot → its name in createClient's options ('reconnect_initial_delay_ms' is reconnect.initialDelayMs).`,
     `export const OPTION_NAMES = [${optionNames(enums.Option).map((n) => `'${n}'`).join(', ')}];`,

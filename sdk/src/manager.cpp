@@ -63,6 +63,10 @@ constexpr bool kEdges[6][6] = {
     /* closed */   {false, true,  false, false,   false, false},  // connect
 };
 
+std::string typing_frame(int64_t peer, bool typing) {
+  return R"({"type":"typing","data":{"to":)" + std::to_string(peer) + (typing ? R"(,"typing":true}})" : R"(,"typing":false}})");
+}
+
 // The ping's decoded "type", to recognise its echo (`data.type`); validate() made sure it has one.
 std::string ping_type(const std::string& ping) {
   struct Type final : TypeResolver {
@@ -96,11 +100,14 @@ Manager::Manager(Config config, KeySecret secret)
   // What the core reads for itself: an app re-declaring these types cannot take it away.
   router_.set_internal_path("echo", "data.type");                  // the heartbeat's echo
   router_.set_internal_path("connection_established", "resume");  // the resume verdict
+  router_.set_internal_path("typing", "data.user_id");             // the typing extension's indicators
+  router_.set_internal_path("typing", "data.typing");
   if (config_.resume) router_.set_event_id_path("event_id");
   std::string unused;
   for (TypeSpec& spec : numeneon_types()) router_.add(std::move(spec), unused);
   echo_route_ = router_.find("echo");
   established_route_ = router_.find("connection_established");
+  typing_route_ = router_.find("typing");
 }
 
 // ---------------------------------------------------------------- transitions
@@ -110,6 +117,7 @@ void Manager::transition(State to, Reason reason, uint16_t close_code, uint32_t 
   assert(transition_allowed(from, to));
   state_ = to;
   std::fill(std::begin(timers_), std::end(timers_), kNever);
+  timers_[kTyping] = typing_.deadline();  // peers' indicators expire whatever the link does
   graced_ = 0;
   if (from == State::open && to != State::open) down_since_ = last_alive_;  // what the app may have missed
   Event e;
@@ -142,6 +150,7 @@ void Manager::link_lost(int64_t now_ms, Reason reason, uint16_t close_code, Toke
                         uint32_t floor_ms, double draw, bool server_answered) {
   next_token_ = next_token;
   ++attempt_;
+  typing_.link_lost();
   if (state_ == State::open) lost_at_ = now_ms;  // the backoff window grows from when the loss was noticed
   const ReconnectPolicy& p = config_.reconnect;
   if (p.max_attempts && attempt_ > p.max_attempts) {
@@ -240,6 +249,20 @@ void Manager::close(int64_t now_ms, uint16_t code, std::string_view reason) {
 void Manager::abandon(int64_t now_ms) {
   (void)now_ms;
   if (state_ != State::closed) finish(Reason::disposed);
+}
+
+SendResult Manager::typing(int64_t now_ms, int64_t peer, bool is_typing) {
+  if (state_ != State::open || !(features_ & static_cast<uint32_t>(Feature::typing))) {
+    ++stats_.frames_dropped;
+    return SendResult::dropped;
+  }
+  switch (typing_.local(now_ms, peer, is_typing)) {
+    case Typing::Send::nothing: return SendResult::dropped;  // throttled: a recent frame already says so
+    case Typing::Send::start: emit_send(typing_frame(peer, true), true); break;
+    case Typing::Send::stop: emit_send(typing_frame(peer, false), true); break;
+  }
+  timers_[kTyping] = typing_.deadline();
+  return SendResult::sent;
 }
 
 SendResult Manager::send(int64_t now_ms, std::string frame, bool is_volatile) {
@@ -434,6 +457,20 @@ void Manager::on_timer(Timer t, int64_t now_ms, double draw) {
       drop_socket(true, kAbortCode, "close timeout");
       finish(Reason::client_closed);
       break;
+    case kTyping: {
+      std::vector<int64_t> stop, cleared;
+      typing_.expire(now_ms, stop, cleared);
+      for (int64_t peer : stop)
+        if (state_ == State::open) emit_send(typing_frame(peer, false), true);
+      for (int64_t peer : cleared) {
+        Event e;
+        e.kind = EventKind::typing_cleared;
+        e.peer = peer;
+        events_.push(std::move(e));
+      }
+      timers_[kTyping] = typing_.deadline();
+      break;
+    }
     case kHeartbeat: {
       if (state_ != State::open) break;
       int64_t next = kNever;

@@ -7,7 +7,19 @@
 namespace numeneon::realtime {
 namespace {
 
-constexpr size_t kMaxEventIdDigits = 15;  // event ids are JS-safe integers
+constexpr size_t kMaxIdDigits = 15;  // event and user ids are JS-safe integers
+
+// A capture that is a non-negative integer, into `out`.
+bool whole_number(const Capture& c, std::string_view frame, int64_t& out) {
+  if (c.kind != ValueKind::number || c.length == 0 || c.length > kMaxIdDigits) return false;
+  out = 0;
+  for (size_t k = 0; k < c.length; ++k) {
+    char ch = frame[c.offset + k];
+    if (ch < '0' || ch > '9') return false;
+    out = out * 10 + (ch - '0');
+  }
+  return true;
+}
 
 // Whether the JSON string `raw` (with its quotes) decodes to `text` (the server may escape it differently).
 bool same_string(std::string_view raw, std::string_view text) {
@@ -59,7 +71,7 @@ Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view
     d.error = ErrorCode::frame_too_large;
     return count(d);
   }
-  if (scan(frame, d) && apply_protocol(frame, d) && validate(d) && deduplicate(now_ms, frame, d)) d.verdict = Verdict::deliver;
+  if (scan(frame, d) && apply_protocol(now_ms, frame, d) && validate(d) && deduplicate(now_ms, frame, d)) d.verdict = Verdict::deliver;
   return count(d);
 }
 
@@ -101,19 +113,18 @@ bool Manager::scan(std::string_view frame, Decision& d) {
 }
 
 // Step 2: what the core reads for itself (the resume extension's ids and verdict, the heartbeat's echo).
-bool Manager::apply_protocol(std::string_view frame, Decision& d) {
+bool Manager::apply_protocol(int64_t now_ms, std::string_view frame, Decision& d) {
   if (d.route < 0) return true;  // an unregistered type for the wildcard: nothing of ours
   const Route& r = router_.route(d.route);
-  if (r.event_id_path != kNoPath) {
-    const Capture& c = scan_.captures[r.event_id_path];
-    int64_t id = 0;
-    bool integer = c.kind == ValueKind::number && c.length > 0 && c.length <= kMaxEventIdDigits;
-    for (size_t k = 0; integer && k < c.length; ++k) {
-      char ch = frame[c.offset + k];
-      integer = ch >= '0' && ch <= '9';
-      id = id * 10 + (ch - '0');
+  int64_t id = 0;
+  if (r.event_id_path != kNoPath && whole_number(scan_.captures[r.event_id_path], frame, id))
+    last_event_id_ = std::max(last_event_id_, id);
+  if (d.route == typing_route_) {
+    const Capture& typing = scan_.captures[r.internal_path[1]];
+    if (whole_number(scan_.captures[r.internal_path[0]], frame, id) && typing.kind == ValueKind::boolean) {
+      typing_.remote(now_ms, id, frame[typing.offset] == 't');
+      timers_[kTyping] = typing_.deadline();
     }
-    if (integer) last_event_id_ = std::max(last_event_id_, id);
   }
   if (resync_pending_) {
     // The first frame after a resumed re-open decides: connection_established with "resume":"ok" means

@@ -54,12 +54,6 @@ void Router::set_internal_path(std::string type, std::string path) {
   internal_.emplace_back(std::move(type), std::move(path));
 }
 
-const std::string* Router::internal_path_for(std::string_view type) const {
-  for (const auto& [name, path] : internal_)
-    if (name == type) return &path;
-  return nullptr;
-}
-
 int32_t Router::add(TypeSpec spec, std::string& error, bool implicit) {
   if (spec.name.empty() || spec.name.size() > kMaxTypeNameBytes || spec.name == "*") {
     error = "a type name must be 1 to 128 bytes and not '*'";
@@ -67,8 +61,10 @@ int32_t Router::add(TypeSpec spec, std::string& error, bool implicit) {
   }
   int32_t id = find(spec.name);
   if (implicit && id >= 0) return id;  // a subscription never replaces a declaration
-  const std::string* internal = internal_path_for(spec.name);
-  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + (internal ? 1 : 0) +
+  std::vector<const std::string*> internal;
+  for (const auto& [type, path] : internal_)
+    if (type == spec.name && internal.size() < kInternalPaths) internal.push_back(&path);
+  size_t path_count = spec.required.size() + (spec.dedupe_key.empty() ? 0 : 1) + internal.size() +
                       (event_id_path_.empty() ? 0 : 1);
   if (path_count > kMaxPaths) {
     error = "type '" + spec.name + "' declares too many paths (at most 8, with the dedupe key and internal ones)";
@@ -99,9 +95,9 @@ int32_t Router::add(TypeSpec spec, std::string& error, bool implicit) {
       route->dedupe_path = static_cast<uint8_t>(depths.size() - 1);
     }
   }
-  if (internal) {
-    if (!add_path(*internal)) return -1;
-    route->internal_path[0] = static_cast<uint8_t>(depths.size() - 1);
+  for (size_t k = 0; k < internal.size(); ++k) {
+    if (!add_path(*internal[k])) return -1;
+    route->internal_path[k] = static_cast<uint8_t>(depths.size() - 1);
   }
   if (!event_id_path_.empty()) {
     if (!add_path(event_id_path_)) return -1;
@@ -194,6 +190,12 @@ std::vector<TypeSpec> numeneon_types() {
       {"comment_reply", "data.reply:object data.post:object", "data.reply.id"},
       {"echo", "", ""},
       {"error", "message:string", ""},
+      // The reference backend's extensions (features in connection_established): state and volatile
+      // signals, so no keys; message_read's (reader, up_to) only moves forward and repeats are harmless.
+      {"presence", "data.user_id:number data.online:boolean", ""},
+      {"presence_snapshot", "data.users:array", ""},
+      {"typing", "data.user_id:number data.typing:boolean", ""},
+      {"message_read", "data.reader_id:number data.up_to:number", ""},
   };
   std::vector<TypeSpec> out;
   for (const BuiltIn& b : kBuiltIns) {

@@ -1241,5 +1241,47 @@ TEST(Manager, OfflineWhileOpenChecksTheLinkAtOnce) {
   EXPECT_EQ(h.core.state(), State::connecting);
 }
 
+
+// ---------------------------------------------------------------- typing extension
+
+TEST(Manager, TypingSendsNothingToAServerWithoutTheFeature) {
+  FakeHost h(quiet());
+  h.opened();
+  EXPECT_EQ(h.core.typing(h.now, 3, true), SendResult::dropped);
+  EXPECT_EQ(h.count(ActionKind::send_frame), 0u);
+}
+
+TEST(Manager, OurTypingIsThrottledAndStopsByItself) {
+  FakeHost h(quiet());
+  h.opened();
+  h.core.set_features(static_cast<uint32_t>(Feature::typing));
+  for (int i = 0; i < 30; ++i) {  // a keystroke every 100 ms for 3 s
+    h.core.typing(h.now, 3, true);
+    h.drain();
+    h.advance(100);
+  }
+  auto sent = h.take_actions(ActionKind::send_frame);
+  ASSERT_EQ(sent.size(), 2u);  // at 0 and 2 s
+  EXPECT_EQ(sent[0].payload, R"({"type":"typing","data":{"to":3,"typing":true}})");
+  EXPECT_TRUE(sent[0].app_frame);
+  h.advance(5000);  // no keystroke for 5 s
+  sent = h.take_actions(ActionKind::send_frame);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[2].payload, R"({"type":"typing","data":{"to":3,"typing":false}})");
+}
+
+TEST(Manager, ThePeersIndicatorClearsByItselfIfTheStopIsLost) {
+  FakeHost h(quiet());
+  subscribe(h, "typing");
+  h.opened();
+  EXPECT_EQ(h.frame(R"({"type": "typing", "data": {"user_id": 5, "typing": true}})").verdict, Verdict::deliver);
+  h.advance(5999);
+  EXPECT_TRUE(h.of_kind(EventKind::typing_cleared).empty());
+  h.advance(1);
+  auto cleared = h.of_kind(EventKind::typing_cleared);
+  ASSERT_EQ(cleared.size(), 1u);
+  EXPECT_EQ(cleared[0].peer, 5);
+}
+
 }  // namespace
 }  // namespace numeneon::realtime

@@ -123,9 +123,13 @@ enum class ActionKind : uint8_t {
 
 enum class EventKind : uint8_t {
   state_changed = 0,
-  resync = 1,  // link back after a gap: re-fetch over REST what may have been missed
+  resync = 1,          // link back after a gap: re-fetch over REST what may have been missed
   error = 2,
+  typing_cleared = 3,  // a peer's typing indicator expired (its stop never came): `peer`
 };
+
+// What the server says it supports (connection_established's "features"), as bits.
+enum class Feature : uint8_t { presence = 1, typing = 2, read_receipts = 4 };
 
 enum class SendResult : uint8_t { sent = 0, queued = 1, dropped = 2 };
 
@@ -149,6 +153,7 @@ enum class Slot : uint8_t {
   downtime_ms = 14, // resync
   error = 15,       // error
   count = 16,       // error
+  peer = 17,        // typing_cleared: the peer's user id
 };
 constexpr uint32_t kSlots = 24;
 

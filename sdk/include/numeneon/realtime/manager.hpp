@@ -27,6 +27,7 @@
 #include "numeneon/realtime/outbox.hpp"
 #include "numeneon/realtime/router.hpp"
 #include "numeneon/realtime/stats.hpp"
+#include "numeneon/realtime/typing.hpp"
 
 namespace numeneon::realtime {
 
@@ -51,6 +52,7 @@ struct Event {
   uint32_t delay_ms = 0;            // state_changed to backing_off: the chosen delay
   uint16_t close_code = 0;          // state_changed: the socket's close code, when one caused it
   int64_t downtime_ms = 0;          // resync: from the last sign of life of the old link to the new open
+  int64_t peer = 0;                 // typing_cleared: whose indicator expired
   ErrorCode error = ErrorCode::none;  // error
   uint32_t count = 0;               // error: frames concerned (outbox_overflow: the capacity)
 };
@@ -78,6 +80,11 @@ class Manager {
   // The host is going away (dispose): end the session now, with its last transition, whatever the state.
   void abandon(int64_t now_ms);
   SendResult send(int64_t now_ms, std::string frame, bool is_volatile);
+  // A keystroke (true) or an explicit stop (false) in the conversation with `peer` (typing extension):
+  // throttled, stopped by itself after a pause, never queued. Dropped when the server lacks the feature.
+  SendResult typing(int64_t now_ms, int64_t peer, bool is_typing);
+  // What connection_established's "features" said (Feature bits); the host reads it.
+  void set_features(uint32_t features) { features_ = features; }
 
   // --- what the host observed ---
   void handle_token(int64_t now_ms, uint32_t socket, TokenOutcome outcome, double draw);
@@ -127,7 +134,7 @@ class Manager {
 
  private:
   // Every timer of the core, in one table; a spurious or early wake-up is a no-op.
-  enum Timer : uint8_t { kToken, kConnect, kBackoff, kStable, kClosing, kHeartbeat, kTimerCount };
+  enum Timer : uint8_t { kToken, kConnect, kBackoff, kStable, kClosing, kHeartbeat, kTyping, kTimerCount };
 
   // Picks the route and the paths to capture once the scanner has read a frame's type.
   struct FrameFilter final : TypeResolver {
@@ -153,7 +160,7 @@ class Manager {
 
   // The steps of handle_frame, in order.
   bool scan(std::string_view frame, Decision& d);
-  bool apply_protocol(std::string_view frame, Decision& d);
+  bool apply_protocol(int64_t now_ms, std::string_view frame, Decision& d);
   bool validate(Decision& d);
   bool deduplicate(int64_t now_ms, std::string_view frame, Decision& d);
   Decision count(Decision d);
@@ -168,6 +175,8 @@ class Manager {
   DedupeWindow dedupe_;
   Outbox outbox_;
   Heartbeat heartbeat_;
+  Typing typing_;
+  uint32_t features_ = 0;
   Fifo<Action> actions_;
   Fifo<Event> events_;
   int64_t timers_[kTimerCount];
@@ -187,6 +196,7 @@ class Manager {
   int64_t lost_at_ = 0;             // since when this session has had no link (for the backoff window)
   int32_t echo_route_ = -1;
   int32_t established_route_ = -1;
+  int32_t typing_route_ = -1;
   int64_t last_event_id_ = 0;       // resume: the highest top-level event_id seen
   bool resync_pending_ = false;     // resume: re-opened; connection_established says whether replay covers the gap
   int64_t pending_downtime_ = 0;

@@ -13,3 +13,4 @@
 #include "numeneon/realtime/outbox.hpp"
 #include "numeneon/realtime/router.hpp"
 #include "numeneon/realtime/stats.hpp"
+#include "numeneon/realtime/typing.hpp"

@@ -32,7 +32,7 @@ struct TypeSpec {
 };
 
 constexpr uint8_t kNoPath = 0xFF;
-constexpr size_t kInternalPaths = 1;  // paths the manager captures for itself, per route
+constexpr size_t kInternalPaths = 2;  // paths the manager captures for itself, per route
 
 struct Route {
   TypeSpec spec;
@@ -40,7 +40,7 @@ struct Route {
   std::vector<std::string> components;  // owns the strings `paths` points into
   PathSet paths;                        // required fields, the dedupe key, internal paths, the event id
   uint8_t dedupe_path = kNoPath;
-  uint8_t internal_path[kInternalPaths] = {kNoPath};
+  uint8_t internal_path[kInternalPaths] = {kNoPath, kNoPath};
   uint8_t event_id_path = kNoPath;
   uint32_t subscribers = 0;
 };
@@ -66,15 +66,15 @@ class Router {
   void set_wildcard(bool on) { wildcard_ = on; }
   bool wildcard() const { return wildcard_; }
 
-  // Set before add(): paths the owner captures for itself. They survive an app re-declaring the type,
-  // so an app's schema can never break the protocol the owner speaks through it.
+  // Set before add(): paths the owner captures for itself (up to kInternalPaths per type). They survive
+  // an app re-declaring the type, so an app's schema can never break the protocol the owner speaks
+  // through it.
   void set_internal_path(std::string type, std::string path);
   // A top-level path every type is scanned for (the resume extension's "event_id"); set before add().
   void set_event_id_path(std::string path) { event_id_path_ = std::move(path); }
 
  private:
   void rehash();
-  const std::string* internal_path_for(std::string_view type) const;
 
   std::vector<std::unique_ptr<Route>> routes_;  // stable addresses: PathSet views into each Route; null = free
   std::vector<int32_t> slots_;                  // open addressing over names; -1 = empty
