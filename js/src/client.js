@@ -9,7 +9,7 @@
 // Re-entrancy: any method may be called from any callback (a handler, a listener, getToken, the
 // logger). The core is freed only when no call into it is on the stack.
 import {
-  ActionKind, AuthEvidence, CORE_ERRORS, EventKind, FIELD_KINDS, OPTIONS, OPTION_NAMES, OptionError, OptionErrorSlot,
+  ActionKind, AuthEvidence, CORE_ERRORS, EventKind, FIELD_KINDS, Feature, OPTIONS, OPTION_NAMES, OptionError, OptionErrorSlot,
   Packed, REASONS, SEND_RESULTS, STATES, STAT_NAMES, Slot, SocketError, StatSlot, TOKEN_REASONS, TokenOutcome,
   UnreadReason, Verdict,
 } from './codes.js';
@@ -29,7 +29,12 @@ OPTION_NAMES.forEach((name, slot) => {
   if (section) (SECTIONS[section] ??= {})[key] = slot;
 });
 const SPEC_KEYS = new Set(['name', 'required', 'dedupeKey', 'dedupeContent']);
-const CLIENT_EVENTS = new Set(['state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network', 'frame']);
+const CLIENT_EVENTS = new Set([
+  'state', 'open', 'close', 'resync', 'error', 'auth_failed', 'network', 'frame', 'features', 'presence', 'typing', 'read',
+]);
+// Frames the client reads for itself: the server's features, and the extensions' state (docs/PROTOCOL.md).
+const OWN_TYPES = ['connection_established', 'presence', 'presence_snapshot', 'typing', 'message_read'];
+const FEATURE_BITS = { presence: Feature.presence, typing: Feature.typing, read_receipts: Feature.readReceipts };
 const OPEN = 1;  // WebSocket.OPEN
 const CONNECTING = 0;
 const CLOSE_TIMEOUT_MS = 1000;  // Node's ws: a server that sent its close frame but keeps TCP open is let go after this
@@ -262,6 +267,11 @@ export class RealtimeClient {
   #lastToken = null;
   #sendOutcome = null;
   #online = true;
+  #own = new Map();        // route id → what this client reads from frames of that type
+  #features = null;        // the server's features, once connection_established said
+  #presence = new Map();   // user id → { online, lastSeen }
+  #typing = new Set();     // user ids shown typing
+  #receipts = new Map();   // reader id → { upTo, readAt }
   #explaining = false;  // debug on, or 'frame' listeners: verdicts are explained (off: nothing per frame)
 
   constructor(mod, opts) {
@@ -280,6 +290,7 @@ export class RealtimeClient {
       throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     }
     this.#maxFrameBytes = this.#x.nrt_max_frame_bytes(this.#h);
+    for (const type of OWN_TYPES) this.#own.set(this.#x.nrt_subscribe(this.#h, this.#scratch(type)), type);
     this.#explaining = opts.debug;
     registry?.register(this, { x: this.#x, h: this.#h }, this);
     try {
@@ -458,6 +469,84 @@ export class RealtimeClient {
     });
   }
 
+  // ------------------------------------------------------------ protocol extensions (presence, typing, read receipts)
+
+  // The server's features (connection_established's "features"): null until a connection said, then an
+  // array, [] for a server without extensions (the unmodified NUMENEON backend).
+  get features() { return this.#features; }
+  // true / false, or null while not known yet.
+  supports(feature) { return this.#features === null ? null : this.#features.includes(feature); }
+  // { online, lastSeen } of a friend, or null when not known (or the server lacks presence).
+  presenceOf(userId) { return this.#presence.get(userId) ?? null; }
+  isTyping(userId) { return this.#typing.has(userId); }
+  // { upTo, readAt }: how far `userId` has read my messages, or null when not known.
+  readReceipt(userId) { return this.#receipts.get(userId) ?? null; }
+
+  // A keystroke (true) or a stop (false) in the conversation with `toUserId`: throttled to one frame
+  // per 2 s, stopped by itself after 5 s without keystrokes, never queued. 'sent' or 'dropped'.
+  setTyping(toUserId, typing = true) {
+    if (!Number.isSafeInteger(toUserId) || toUserId < 0) bad('setTyping(toUserId): toUserId must be a user id (a non-negative integer)');
+    if (this.#inactive()) return 'dropped';
+    return this.#run(() => {
+      const result = SEND_RESULTS[this.#x.nrt_typing(this.#h, now(), toUserId, typing ? 1 : 0)];
+      this.#pump();
+      return result;
+    });
+  }
+
+  // I have read `withUserId`'s messages up to `upToMessageId` (queued while offline, like any frame).
+  // 'dropped' without sending when the server lacks read receipts.
+  markRead(withUserId, upToMessageId) {
+    if (!Number.isSafeInteger(withUserId) || !Number.isSafeInteger(upToMessageId)) bad('markRead(withUserId, upToMessageId): both must be ids (integers)');
+    if (this.supports('read_receipts') === false) return 'dropped';
+    return this.send('mark_read', { with: withUserId, up_to: upToMessageId });
+  }
+
+  // What this client reads for itself from a frame it also hands to the app.
+  #absorb(type, frame) {
+    const data = frame.data;
+    switch (type) {
+      case 'connection_established': {
+        this.#features = Array.isArray(frame.features) ? frame.features.filter((f) => typeof f === 'string') : [];
+        const bits = this.#features.reduce((sum, f) => sum | (FEATURE_BITS[f] ?? 0), 0);
+        this.#x.nrt_set_features(this.#h, bits);
+        this.#emit('features', { features: this.#features });
+        break;
+      }
+      case 'presence_snapshot':
+        for (const u of data.users) this.#notePresence(u);
+        break;
+      case 'presence':
+        this.#notePresence(data);
+        break;
+      case 'typing':
+        this.#noteTyping(data.user_id, data.typing);
+        break;
+      case 'message_read': {
+        const before = this.#receipts.get(data.reader_id);
+        if (before && before.upTo >= data.up_to) break;
+        const receipt = { upTo: data.up_to, readAt: data.read_at ?? null };
+        this.#receipts.set(data.reader_id, receipt);
+        this.#emit('read', { readerId: data.reader_id, ...receipt });
+        break;
+      }
+    }
+  }
+
+  #notePresence(u) {
+    if (!u || !Number.isSafeInteger(u.user_id) || typeof u.online !== 'boolean') return;
+    const entry = { online: u.online, lastSeen: u.last_seen ?? null };
+    this.#presence.set(u.user_id, entry);
+    this.#emit('presence', { userId: u.user_id, ...entry });
+  }
+
+  #noteTyping(userId, typing) {
+    if (this.#typing.has(userId) === typing) return;
+    if (typing) this.#typing.add(userId);
+    else this.#typing.delete(userId);
+    this.#emit('typing', { userId, typing });
+  }
+
   // Drops the open socket(s) as a dead network would (no close handshake): to rehearse a failure.
   // What the core sees is a real socket close; it reconnects as it would after any other.
   dropLink() {
@@ -593,6 +682,9 @@ export class RealtimeClient {
       }
       case EventKind.resync:
         this.#emit('resync', { downtimeMs: r[Slot.downtimeMs] });
+        break;
+      case EventKind.typingCleared:
+        this.#noteTyping(r[Slot.peer], false);
         break;
       case EventKind.error: {
         const code = CORE_ERRORS[r[Slot.error]] ?? 'unknown';
@@ -850,6 +942,8 @@ export class RealtimeClient {
       this.#error('invalid_json', `frame is not valid JSON: ${err.message}`);
       return;
     }
+    const own = this.#own.get(route);
+    if (own) this.#absorb(own, frame);
     // connection_established and error carry their fields at the top level: hand over the frame itself.
     const data = frame.data !== undefined ? frame.data : frame;
     const handlers = route >= 0 ? this.#routes.get(route)?.handlers : undefined;

@@ -65,7 +65,7 @@ describe('routing', () => {
     await done;
     assert.equal(onceCount, 1);
     assert.equal(count, 2);
-    assert.equal(client.stats().framesDelivered, 4, 'posts 1-3 (one new_post subscriber remains) and the message');
+    assert.equal(client.stats().framesDelivered, 5, 'connection_established (read for the features), posts 1-3 (one subscriber remains), the message');
     client.dispose();
   });
 

@@ -1,6 +1,6 @@
 // Types for @numeneon/realtime. The event map is open: apps add their own frame types by
 // declaration merging:
-//   declare module '@numeneon/realtime' { interface EventMap { typing: { user_id: number } } }
+//   declare module '@numeneon/realtime' { interface EventMap { story_posted: { story_id: number } } }
 
 export interface UserRef { id: number; username: string }
 export interface PublicUser extends UserRef { first_name: string; last_name: string }
@@ -21,7 +21,15 @@ export interface Post {
 }
 
 /** connection_established and error carry their fields at the top level; handlers get the frame itself. */
-export interface ConnectionEstablished { type: 'connection_established'; message: string; user_id: number }
+export interface ConnectionEstablished {
+  type: 'connection_established';
+  message: string;
+  user_id: number;
+  /** Protocol extensions the server speaks (absent on a server without them). */
+  features?: string[];
+  /** With `resume: true`: 'ok' when nothing was missed. */
+  resume?: string;
+}
 export interface ServerError { type: 'error'; message: string }
 export interface FriendRequest { request_id: number; from_user: PublicUser }
 export interface FriendAccepted { friend: PublicUser }
@@ -41,6 +49,14 @@ export interface CommentReply {
   post: { id: number | null };
   mentioned_username: string;
 }
+/** The presence extension: a friend came online or went away. */
+export interface Presence { user_id: number; online: boolean; last_seen: string | null }
+/** The presence extension: every friend's presence, sent after connection_established. */
+export interface PresenceSnapshot { users: Presence[] }
+/** The typing extension: `user_id` is typing to me (or stopped). */
+export interface Typing { user_id: number; typing: boolean }
+/** The read-receipts extension: `reader_id` has read my messages up to `up_to`. */
+export interface MessageRead { reader_id: number; up_to: number; read_at?: string }
 /** Whatever JSON value the client sent: an object, an array, a string, a number or null. */
 export type Echo = unknown;
 
@@ -56,6 +72,10 @@ export interface EventMap {
   comment_reply: CommentReply;
   echo: Echo;
   error: ServerError;
+  presence: Presence;
+  presence_snapshot: PresenceSnapshot;
+  typing: Typing;
+  message_read: MessageRead;
 }
 
 export type EventType = keyof EventMap & string;
@@ -114,6 +134,32 @@ export interface ClientEvents {
   auth_failed: StateChange;
   /** The network went offline or came back (the browser's events, or setOnline()). */
   network: { online: boolean };
+  /** A connection said which protocol extensions the server speaks ([] for a server without any). */
+  features: { features: string[] };
+  /** A friend's presence changed (presence extension). */
+  presence: { userId: number; online: boolean; lastSeen: string | null };
+  /** A friend started or stopped typing to me; it also stops by itself when their renewals stop coming. */
+  typing: { userId: number; typing: boolean };
+  /** A friend read my messages further (read-receipts extension); never moves back. */
+  read: { readerId: number; upTo: number; readAt: string | null };
+  /** With `debug` on (or a listener): each frame's verdict. */
+  frame: FrameVerdict;
+}
+
+/** What happened to one frame. 'consumed': the client's own (a heartbeat echo); 'ignored': arrived while not open. */
+export interface FrameVerdict {
+  verdict: 'deliver' | 'duplicate' | 'unsubscribed' | 'consumed' | 'rejected' | 'ignored';
+  /** The frame type, when it is registered. */
+  type?: string;
+  /** Why it was rejected. */
+  error?: ErrorCode;
+  /** The canonical de-duplication key the frame was identified by, when it has one. */
+  key?: string;
+  /** The frame's first characters (tokens redacted). */
+  preview?: string;
+  bytes: number;
+  /** Date.now() */
+  at: number;
 }
 
 export type FieldKind = 'any' | 'string' | 'number' | 'object' | 'array' | 'boolean';
@@ -240,6 +286,25 @@ export declare class RealtimeClient {
   wake(): void;
   /** Drops the open socket as a dead network would, to rehearse a failure; the client reconnects. */
   dropLink(): void;
+
+  /** The server's protocol extensions: null until a connection said, [] on a server without any. */
+  readonly features: string[] | null;
+  /** Whether the server speaks `feature` ('presence', 'typing', 'read_receipts'); null while not known. */
+  supports(feature: string): boolean | null;
+  /** A friend's last known presence, or null when not known. */
+  presenceOf(userId: number): { online: boolean; lastSeen: string | null } | null;
+  /** Whether `userId` is typing to me now. */
+  isTyping(userId: number): boolean;
+  /** How far `userId` has read my messages, or null when not known. */
+  readReceipt(userId: number): { upTo: number; readAt: string | null } | null;
+  /**
+   * A keystroke (true) or a stop (false) in the conversation with `toUserId`: throttled to one frame per 2 s,
+   * stopped by itself after 5 s without keystrokes, never queued. 'dropped' when not sent (throttled,
+   * offline, or the server lacks typing).
+   */
+  setTyping(toUserId: number, typing?: boolean): 'sent' | 'dropped';
+  /** I have read `withUserId`'s messages up to `upToMessageId`; queued while offline; 'dropped' without read receipts. */
+  markRead(withUserId: number, upToMessageId: number): 'sent' | 'queued' | 'dropped';
 }
 
 /** Rejects with a TypeError for bad options, or a WasmLoadError when the Wasm core cannot be loaded. */

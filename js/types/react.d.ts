@@ -62,3 +62,26 @@ export declare function useEvent(type: '*', handler: WildcardHandler): void;
 export declare function useClientEvent<E extends keyof ClientEvents>(
   event: E, handler: (payload: ClientEvents[E]) => void,
 ): void;
+
+// ------------------------------------------------------------ protocol extensions
+/** The server's protocol extensions: null until a connection said, [] on a server without any. */
+export declare function useFeatures(): string[] | null;
+/** A friend's presence, live; `online: null` while not known; `supported: null` until the server said. */
+export declare function usePresence(userId: number): { online: boolean | null; lastSeen: string | null; supported: boolean | null };
+/** Whether `userId` is typing to me now (it clears by itself if their stop is lost). */
+export declare function useTyping(userId: number): { typing: boolean; supported: boolean | null };
+/**
+ * For the message input: onInput() on each keystroke (the client throttles), stop() on send or blur; it also
+ * stops when `toUserId` changes or the component unmounts.
+ */
+export declare function useTypingNotifier(toUserId: number | null | undefined): {
+  onInput(): 'sent' | 'dropped';
+  stop(): 'sent' | 'dropped';
+};
+/** How far `withUserId` has read my messages, live, and markRead for my side. Seed from REST after a reload. */
+export declare function useReadReceipts(withUserId: number): {
+  upTo: number | null;
+  readAt: string | null;
+  supported: boolean | null;
+  markRead(upToMessageId: number): 'sent' | 'queued' | 'dropped';
+};

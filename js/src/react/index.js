@@ -2,7 +2,8 @@
 // No logic of its own: the client decides everything; this file only wires it to React's lifecycle.
 // SSR-safe: nothing touches window, WebSocket or Wasm outside useEffect.
 import {
-  createContext, createElement, useContext, useEffect, useRef, useState, useSyncExternalStore,
+  createContext, createElement, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState,
+  useSyncExternalStore,
 } from 'react';
 import { connectionStatus, createClient } from '@numeneon/realtime';
 import { createHub } from './hub.js';
@@ -133,4 +134,71 @@ export function useEvent(type, handler) {
 // Same for the client's own events: 'state', 'open', 'close', 'resync', 'error', 'auth_failed'.
 export function useClientEvent(event, handler) {
   useRelay(useHub('useClientEvent'), 'on', event, handler);
+}
+
+// ------------------------------------------------------------ protocol extensions (presence, typing, read receipts)
+
+// A value the client keeps, read again whenever one of its `event`s concerns `matches`.
+function useClientValue(name, event, read, matches = () => true) {
+  const hub = useHub(name);
+  const { client } = useSnapshot(hub);
+  const [, bump] = useReducer((n) => n + 1, 0);
+  const latest = useRef(matches);
+  useEffect(() => {
+    latest.current = matches;
+  });
+  useEffect(() => hub.on(event, (payload) => latest.current(payload) && bump()), [hub, event]);
+  useEffect(() => hub.on('features', bump), [hub]);
+  return read(client);
+}
+
+// The server's features, or null until a connection said (the unmodified NUMENEON backend: []).
+export function useFeatures() {
+  return useClientValue('useFeatures', 'features', (c) => c?.features ?? null);
+}
+
+// { online: true | false | null (not known), lastSeen, supported: true | false | null (not known yet) }.
+export function usePresence(userId) {
+  return useClientValue('usePresence', 'presence', (c) => {
+    const p = c?.presenceOf(userId);
+    return { online: p ? p.online : null, lastSeen: p?.lastSeen ?? null, supported: c ? c.supports('presence') : null };
+  }, (e) => e.userId === userId);
+}
+
+// { typing, supported }: whether `userId` is typing to me now (it clears by itself if their stop is lost).
+export function useTyping(userId) {
+  return useClientValue('useTyping', 'typing', (c) => ({
+    typing: c ? c.isTyping(userId) : false, supported: c ? c.supports('typing') : null,
+  }), (e) => e.userId === userId);
+}
+
+// For the message input: onInput() on each keystroke (throttled by the client), stop() on send or blur;
+// it also stops when the conversation changes or the component goes away.
+export function useTypingNotifier(toUserId) {
+  const hub = useHub('useTypingNotifier');
+  const { client } = useSnapshot(hub);
+  const current = useRef(client);
+  useEffect(() => {
+    current.current = client;
+  });
+  useEffect(() => () => {
+    if (toUserId != null) current.current?.setTyping(toUserId, false);
+  }, [toUserId]);
+  return useMemo(() => ({
+    onInput: () => (toUserId == null ? 'dropped' : current.current?.setTyping(toUserId, true) ?? 'dropped'),
+    stop: () => (toUserId == null ? 'dropped' : current.current?.setTyping(toUserId, false) ?? 'dropped'),
+  }), [toUserId]);
+}
+
+// { upTo, readAt, supported, markRead(upToMessageId) }: how far `withUserId` has read my messages, live.
+// Seed it from REST after a reload (GET /api/messages/read/<id>/ on the reference backend): the larger wins.
+export function useReadReceipts(withUserId) {
+  const hub = useHub('useReadReceipts');
+  const value = useClientValue('useReadReceipts', 'read', (c) => {
+    const r = c?.readReceipt(withUserId);
+    return { upTo: r?.upTo ?? null, readAt: r?.readAt ?? null, supported: c ? c.supports('read_receipts') : null };
+  }, (e) => e.readerId === withUserId);
+  const { client } = useSnapshot(hub);
+  const markRead = useCallback((upTo) => (client ? client.markRead(withUserId, upTo) : 'dropped'), [client, withUserId]);
+  return { ...value, markRead };
 }
