@@ -538,6 +538,7 @@ export class RealtimeClient {
     const entry = { online: u.online, lastSeen: u.last_seen ?? null };
     this.#presence.set(u.user_id, entry);
     this.#emit('presence', { userId: u.user_id, ...entry });
+    if (!u.online) this.#noteTyping(u.user_id, false);  // gone: not typing either, whatever their last frame said
   }
 
   #noteTyping(userId, typing) {
