@@ -494,6 +494,13 @@ export class RealtimeClient {
     });
   }
 
+  // What REST said `readerId` has read of mine (after a reload, or a resync): merged with what the socket
+  // said, the larger wins.
+  seedReadReceipt(readerId, upToMessageId, readAt = null) {
+    if (!Number.isSafeInteger(readerId) || !Number.isSafeInteger(upToMessageId)) bad('seedReadReceipt(readerId, upToMessageId): both must be ids (integers)');
+    this.#noteRead(readerId, upToMessageId, readAt);
+  }
+
   // I have read `withUserId`'s messages up to `upToMessageId` (queued while offline, like any frame).
   // 'dropped' without sending when the server lacks read receipts.
   markRead(withUserId, upToMessageId) {
@@ -522,15 +529,18 @@ export class RealtimeClient {
       case 'typing':
         this.#noteTyping(data.user_id, data.typing);
         break;
-      case 'message_read': {
-        const before = this.#receipts.get(data.reader_id);
-        if (before && before.upTo >= data.up_to) break;
-        const receipt = { upTo: data.up_to, readAt: data.read_at ?? null };
-        this.#receipts.set(data.reader_id, receipt);
-        this.#emit('read', { readerId: data.reader_id, ...receipt });
+      case 'message_read':
+        this.#noteRead(data.reader_id, data.up_to, data.read_at ?? null);
         break;
-      }
     }
+  }
+
+  #noteRead(readerId, upTo, readAt) {
+    const before = this.#receipts.get(readerId);
+    if (before && before.upTo >= upTo) return;  // a mark never moves back
+    const receipt = { upTo, readAt };
+    this.#receipts.set(readerId, receipt);
+    this.#emit('read', { readerId, ...receipt });
   }
 
   #notePresence(u) {

@@ -303,6 +303,8 @@ export declare class RealtimeClient {
    * offline, or the server lacks typing).
    */
   setTyping(toUserId: number, typing?: boolean): 'sent' | 'dropped';
+  /** What REST says `readerId` has read of mine (after a reload): merged with the socket's, the larger mark wins. */
+  seedReadReceipt(readerId: number, upToMessageId: number, readAt?: string | null): void;
   /** I have read `withUserId`'s messages up to `upToMessageId`; queued while offline; 'dropped' without read receipts. */
   markRead(withUserId: number, upToMessageId: number): 'sent' | 'queued' | 'dropped';
 }

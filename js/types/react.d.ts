@@ -84,4 +84,6 @@ export declare function useReadReceipts(withUserId: number): {
   readAt: string | null;
   supported: boolean | null;
   markRead(upToMessageId: number): 'sent' | 'queued' | 'dropped';
+  /** What REST says (GET /api/messages/read/<id>/ on the reference backend); the larger mark wins. */
+  seed(upToMessageId: number, readAt?: string | null): void;
 };

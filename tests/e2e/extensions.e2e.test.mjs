@@ -29,54 +29,90 @@ async function connected(...sessions) {
   await Promise.all(opened);
 }
 
+// Ann and Ben, friends, each signed in on their own worker (the same one, or two behind Redis): all three
+// extensions, then Ben reloads and his new client learns the read mark from REST.
+async function allThree(annWorker, benWorker) {
+  const annApi = new Api(annWorker.baseUrl);
+  const benApi = new Api(benWorker.baseUrl);
+  let ann;
+  let ben;
+  let benAgain;
+  try {
+    ann = await signIn(annApi, annWorker.baseUrl, await annApi.createUser('ann'));
+    ben = await signIn(benApi, benWorker.baseUrl, await benApi.createUser('ben'));
+    await befriend(annApi, ann, ben);
+    const snapshot = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id);
+    await connected(ann);
+    assert.deepEqual(ann.client.features, ['presence', 'typing', 'read_receipts']);
+    assert.equal((await snapshot)[0].online, false, 'the snapshot says who is offline too');
+
+    const online = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id && p.online);
+    const benSnapshot = nextClientEvent(ben.client, 'presence', (p) => p.userId === ann.user.id);
+    await connected(ben);
+    const [, onlineMs] = await online;
+    assert.equal((await benSnapshot)[0].online, true);
+
+    const typing = nextClientEvent(ann.client, 'typing', (t) => t.userId === ben.user.id && t.typing);
+    assert.equal(ben.client.setTyping(ann.user.id, true), 'sent');
+    const [, typingMs] = await typing;
+    assert.equal(ann.client.isTyping(ben.user.id), true);
+    const stopped = nextClientEvent(ann.client, 'typing', (t) => t.userId === ben.user.id && !t.typing);
+    ben.client.setTyping(ann.user.id, false);
+    await stopped;
+
+    const message = await benApi.sendMessage(ben.access, ann.user.id, 'hi ann');
+    const read = nextClientEvent(ben.client, 'read', (r) => r.readerId === ann.user.id);
+    assert.equal(ann.client.markRead(ben.user.id, message.id), 'sent');
+    const [receipt, readMs] = await read;
+    assert.equal(receipt.upTo, message.id);
+    assert.equal(typeof receipt.readAt, 'string');
+
+    const offline = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id && !p.online);
+    ben.client.dispose();
+    await offline;
+
+    // A reload: a new client knows nothing until REST says; the socket's later marks still win over older ones.
+    benAgain = await signIn(benApi, benWorker.baseUrl, { user: ben.user, access: ben.access, refresh: ben.refresh });
+    assert.equal(benAgain.client.readReceipt(ann.user.id), null);
+    const marks = await benApi.readMarks(benAgain.access, ann.user.id);
+    benAgain.client.seedReadReceipt(ann.user.id, marks.theirs);
+    assert.equal(benAgain.client.readReceipt(ann.user.id)?.upTo, message.id);
+    return { onlineMs, typingMs, readMs };
+  } finally {
+    ann?.client.dispose();
+    ben?.client.dispose();
+    benAgain?.client.dispose();
+  }
+}
+
 describe('one worker, extensions on (the default)', () => {
   test('presence, typing and read receipts between two friends', async () => {
     const backend = await startBackend();
-    const api = new Api(backend.baseUrl);
-    let ann;
-    let ben;
     try {
-      ann = await signIn(api, backend.baseUrl, await api.createUser('ann'));
-      ben = await signIn(api, backend.baseUrl, await api.createUser('ben'));
-      await befriend(api, ann, ben);
-      const snapshot = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id);
-      await connected(ann);
-      assert.deepEqual(ann.client.features, ['presence', 'typing', 'read_receipts']);
-      assert.equal((await snapshot)[0].online, false, 'the snapshot says who is offline too');
-
-      const online = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id && p.online);
-      await connected(ben);
-      const [, onlineMs] = await online;
-      assert.equal(ben.client.presenceOf(ann.user.id)?.online, true);
-
-      const typing = nextClientEvent(ann.client, 'typing', (t) => t.userId === ben.user.id && t.typing);
-      assert.equal(ben.client.setTyping(ann.user.id, true), 'sent');
-      const [, typingMs] = await typing;
-      assert.equal(ann.client.isTyping(ben.user.id), true);
-      const stopped = nextClientEvent(ann.client, 'typing', (t) => t.userId === ben.user.id && !t.typing);
-      ben.client.setTyping(ann.user.id, false);
-      await stopped;
-
-      const message = await api.sendMessage(ben.access, ann.user.id, 'hi ann');
-      const read = nextClientEvent(ben.client, 'read', (r) => r.readerId === ann.user.id);
-      assert.equal(ann.client.markRead(ben.user.id, message.id), 'sent');
-      const [receipt, readMs] = await read;
-      assert.equal(receipt.upTo, message.id);
-      assert.equal(typeof receipt.readAt, 'string');
-
-      const offline = nextClientEvent(ann.client, 'presence', (p) => p.userId === ben.user.id && !p.online);
-      ben.client.close();
-      await offline;
-      console.log(`# presence online ${onlineMs.toFixed(1)} ms, typing ${typingMs.toFixed(1)} ms, read receipt ${readMs.toFixed(1)} ms`);
+      const ms = await allThree(backend, backend);
+      console.log(`# one worker: presence ${ms.onlineMs.toFixed(1)} ms, typing ${ms.typingMs.toFixed(1)} ms, read receipt ${ms.readMs.toFixed(1)} ms`);
     } finally {
-      ann?.client.dispose();
-      ben?.client.dispose();
       await backend.stop();
     }
   });
 });
 
 describe('two workers sharing Redis', () => {
+  test('presence, typing and read receipts between friends on different workers', async () => {
+    const redis = await startRedis();
+    const env = { REDIS_URL: redis.url };
+    const w1 = await startBackend({ env });
+    const w2 = await startBackend({ env, dbPath: w1.dbPath });
+    try {
+      const ms = await allThree(w1, w2);
+      console.log(`# two workers: presence ${ms.onlineMs.toFixed(1)} ms, typing ${ms.typingMs.toFixed(1)} ms, read receipt ${ms.readMs.toFixed(1)} ms`);
+    } finally {
+      await w1.stop();
+      await w2.stop();
+      await redis.stop();
+    }
+  });
+
   test('a friend on a killed worker goes offline within the presence TTL, with no close from anyone', async () => {
     const ttlS = 1.5;
     const redis = await startRedis();

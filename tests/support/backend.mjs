@@ -412,6 +412,9 @@ export class Api {
   sendMessage(access, receiverId, content) {
     return this.request('POST', '/api/messages/', { token: access, body: { receiver_id: receiverId, content } });
   }
+  readMarks(access, userId) {
+    return this.request('GET', `/api/messages/read/${userId}/`, { token: access });
+  }
   conversation(access, userId) {
     return this.request('GET', `/api/messages/conversation/${userId}/`, { token: access });
   }

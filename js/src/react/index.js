@@ -190,8 +190,9 @@ export function useTypingNotifier(toUserId) {
   }), [toUserId]);
 }
 
-// { upTo, readAt, supported, markRead(upToMessageId) }: how far `withUserId` has read my messages, live.
-// Seed it from REST after a reload (GET /api/messages/read/<id>/ on the reference backend): the larger wins.
+// { upTo, readAt, supported, markRead(upToMessageId), seed(upTo, readAt) }: how far `withUserId` has read my
+// messages, live. seed() what REST says after a reload (GET /api/messages/read/<id>/ on the reference
+// backend): the larger mark wins.
 export function useReadReceipts(withUserId) {
   const hub = useHub('useReadReceipts');
   const value = useClientValue('useReadReceipts', 'read', (c) => {
@@ -200,5 +201,6 @@ export function useReadReceipts(withUserId) {
   }, (e) => e.readerId === withUserId);
   const { client } = useSnapshot(hub);
   const markRead = useCallback((upTo) => (client ? client.markRead(withUserId, upTo) : 'dropped'), [client, withUserId]);
-  return { ...value, markRead };
+  const seed = useCallback((upTo, readAt) => client?.seedReadReceipt(withUserId, upTo, readAt), [client, withUserId]);
+  return { ...value, markRead, seed };
 }
