@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command for the benchmarks: builds what they need, runs every benchmark, prints each table.
-#   bash bench/run.sh            full run (~3-5 min on 2 cores; rows 1-9)
+#   bash bench/run.sh            full run (~4-6 min on 2 cores; rows 1-10)
 #   bash bench/run.sh --smoke    tiny counts, to prove every benchmark still runs (~30 s; no timing meaning)
-#   NRT_BENCH_REDIS=0 ...        skip the Redis half of row 9
+#   NRT_BENCH_REDIS=0 ...        skip the Redis half of rows 9 and 10
 #   NRT_BENCH_WASM_DIR=dir ...   run the JS rows on another build of the core (see bench/flags.sh)
 # Both end with the recovery benchmark (bench/recovery/: the SDK beside its peers; ~8 min full, ~25 s smoke).
 set -euo pipefail
@@ -29,8 +29,9 @@ if [ $SMOKE = 1 ]; then
   node bench/js/startup.bench.js --processes=1
   node bench/js/reconnect.bench.js --rounds=1
   build/bench/bench/native/nrt_ingest_bench --benchmark_min_time=0.01 | tail -n +4
+  node bench/js/extensions.bench.js --friends=3 --rounds=1 --keystrokes=5 --redis=0
   node bench/recovery/run.js --smoke
-  echo; echo "(smoke run: row 9 needs the backend, run it with: node bench/js/backend.bench.js --messages=3 --redis=0)"
+  echo; echo "(smoke run: row 9 with: node bench/js/backend.bench.js --messages=3 --redis=0)"
   exit 0
 fi
 
@@ -47,4 +48,5 @@ node --expose-gc bench/js/memory.bench.js
 node bench/js/startup.bench.js
 node bench/js/reconnect.bench.js
 node bench/js/backend.bench.js --redis="${NRT_BENCH_REDIS:-1}"
+node bench/js/extensions.bench.js --redis="${NRT_BENCH_REDIS:-1}"
 node bench/recovery/run.js
