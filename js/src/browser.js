@@ -20,8 +20,9 @@ function packagedWasm() {
   const builtin = (id) => globalThis.process.getBuiltinModule(id);
   const file = builtin('node:url').fileURLToPath(url.href);
   return builtin('node:fs').promises.readFile(file).catch((err) => {
-    throw new WasmLoadError(`could not read the package's .wasm at ${file} (${err.code ?? err.message}): reinstall `
-      + "the package, pass the module yourself (createClient({ wasm })) or import from '@numeneon/realtime/inline'", err);
+    throw new WasmLoadError('read_failed', `could not read the package's .wasm at ${file} (${err.code ?? err.message}): reinstall `
+      + "the package, pass the module yourself (createClient({ wasm })) or import from '@numeneon/realtime/inline'",
+    { url: url.href, cause: err });
   });
 }
 

@@ -12,10 +12,10 @@ const WASM = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'wasm
 // A server bundle (webpack, esbuild) keeps the path of the build machine's node_modules: when the bundle
 // runs elsewhere the file is not there.
 const loadModule = moduleLoader(() => readFile(WASM).catch((err) => {
-  throw new WasmLoadError(`could not read the package's .wasm at ${WASM} (${err.code ?? err.message}): if this runs `
+  throw new WasmLoadError('read_failed', `could not read the package's .wasm at ${WASM} (${err.code ?? err.message}): if this runs `
     + 'from a bundle, keep @numeneon/realtime external to it (it is then loaded from node_modules) or ship that file '
     + "at that path; or pass the module yourself (createClient({ wasm }) with its bytes or a WebAssembly.Module), or "
-    + "import from '@numeneon/realtime/inline', which embeds it", err);
+    + "import from '@numeneon/realtime/inline', which embeds it", { url: WASM, cause: err });
 }));
 
 export const createClient = createClientFactory(loadModule);

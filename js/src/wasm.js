@@ -8,11 +8,17 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const text = globalThis.TextEncoder ? globalThis : globalThis.process?.getBuiltinModule?.('node:util') ?? globalThis;
 
 // Thrown (and reported by the React layer) when the module cannot be loaded; `code` is 'wasm_load_failed'.
+// `kind` says what happened, for code that reacts (a retry button, a report): 'http_status' (with `status`),
+// 'html_fallback', 'not_wasm', 'fetch_failed', 'read_failed', 'csp', 'compile_failed', 'abi_mismatch',
+// 'no_fetch' or 'trap'; `url` is where it was loaded from, when it was.
 export class WasmLoadError extends Error {
-  constructor(message, cause) {
+  constructor(kind, message, { url, status, cause } = {}) {
     super(`@numeneon/realtime: ${message}`, cause === undefined ? undefined : { cause });
     this.name = 'RealtimeError';
     this.code = 'wasm_load_failed';
+    this.kind = kind;
+    if (url !== undefined) this.url = url;
+    if (status !== undefined) this.status = status;
   }
 }
 
@@ -33,28 +39,31 @@ const VITE = "; with Vite's dev server, add optimizeDeps: { exclude: ['@numeneon
 // A fetch Response (or something like it) to bytes, with an error that says what went wrong and the fix.
 async function responseBytes(res, where) {
   if (!res.ok) {
-    throw new WasmLoadError(`the .wasm at ${where} answered HTTP ${res.status}: the file is not deployed there. ${DEPLOY}${FIX}`);
+    throw new WasmLoadError('http_status', `the .wasm at ${where} answered HTTP ${res.status}: the file is not deployed there. ${DEPLOY}${FIX}`,
+      { url: where, status: res.status });
   }
   const type = (res.headers?.get?.('content-type') ?? '').split(';')[0].trim();
   const bytes = new Uint8Array(await res.arrayBuffer());
   if (WASM_MAGIC.every((b, i) => bytes[i] === b)) return bytes;
   if (type === 'text/html' || /^\s*<(!doctype html|html[\s>])/i.test(new text.TextDecoder().decode(bytes.subarray(0, 64)))) {
-    throw new WasmLoadError(`the .wasm at ${where} answered an HTML page (${type || 'no content type'}, starting with `
+    throw new WasmLoadError('html_fallback', `the .wasm at ${where} answered an HTML page (${type || 'no content type'}, starting with `
       + `${describeStart(bytes)}) instead of application/wasm: the file is not deployed there and the server sent its `
-      + `fallback page. ${DEPLOY}${FIX}${/\/node_modules\//.test(where) ? VITE : ''}`);
+      + `fallback page. ${DEPLOY}${FIX}${/\/node_modules\//.test(where) ? VITE : ''}`, { url: where, status: res.status });
   }
-  throw new WasmLoadError(`the .wasm at ${where} was served as ${type || 'an unknown type'} and is not WebAssembly `
-    + `(it starts with ${describeStart(bytes)}): check what that URL serves, or ${FIX}`);
+  throw new WasmLoadError('not_wasm', `the .wasm at ${where} was served as ${type || 'an unknown type'} and is not WebAssembly `
+    + `(it starts with ${describeStart(bytes)}): check what that URL serves, or ${FIX}`, { url: where, status: res.status });
 }
 
-async function compile(bytes) {
+async function compile(bytes, url) {
   try {
     return await WebAssembly.compile(bytes);
   } catch (err) {
-    const csp = /Content.Security.Policy|unsafe-eval|CSP/i.test(String(err?.message));
-    throw new WasmLoadError(csp
-      ? `the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' to script-src (${err.message})`
-      : `the .wasm does not compile (${err?.message ?? err}): it is damaged or not this package's`, err);
+    if (/Content.Security.Policy|unsafe-eval|CSP/i.test(String(err?.message))) {
+      throw new WasmLoadError('csp', `the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' `
+        + `to script-src (${err.message})`, { url, cause: err });
+    }
+    throw new WasmLoadError('compile_failed', `the .wasm does not compile (${err?.message ?? err}): it is damaged or not this package's`,
+      { url, cause: err });
   }
 }
 
@@ -65,22 +74,24 @@ export async function compileSource(given, fetchImpl = globalThis.fetch) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-    if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) throw new WasmLoadError(`the bytes given as the module are not WebAssembly (they start with ${describeStart(bytes)})`);
+    if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) throw new WasmLoadError('not_wasm', `the bytes given as the module are not WebAssembly (they start with ${describeStart(bytes)})`);
     return compile(bytes);
   }
   if (typeof source === 'string' || source instanceof URL) {
     const where = String(source);
-    if (typeof fetchImpl !== 'function') throw new WasmLoadError(`no fetch() to load ${where}: ${FIX}`);
+    if (typeof fetchImpl !== 'function') throw new WasmLoadError('no_fetch', `no fetch() to load ${where}: ${FIX}`, { url: where });
     let res;
     try {
       res = await fetchImpl(where);
     } catch (err) {
-      throw new WasmLoadError(`could not fetch the .wasm at ${where} (${err?.message ?? err}): a blocker, a CSP connect-src or `
-        + `the network refused it; ${FIX}`, err);
+      throw new WasmLoadError('fetch_failed', `could not fetch the .wasm at ${where} (${err?.message ?? err}): a blocker, a CSP `
+        + `connect-src or the network refused it; ${FIX}`, { url: where, cause: err });
     }
-    return compile(await responseBytes(res, where));
+    return compile(await responseBytes(res, where), where);
   }
-  if (source && typeof source.arrayBuffer === 'function') return compile(await responseBytes(source, source.url || 'the given Response'));
+  if (source && typeof source.arrayBuffer === 'function') {
+    return compile(await responseBytes(source, source.url || 'the given Response'), source.url || undefined);
+  }
   throw new TypeError('@numeneon/realtime: wasm must be a URL, a Response, bytes or a WebAssembly.Module');
 }
 
@@ -104,13 +115,13 @@ export class CoreModule {
       imports[ns] ??= {};
       imports[ns][name] = name === 'emscripten_notify_memory_growth'
         ? () => core?.refresh()
-        : () => { throw new WasmLoadError(`the module called ${ns}.${name}: it ran out of memory or hit a bug`); };
+        : () => { throw new WasmLoadError('trap', `the module called ${ns}.${name}: it ran out of memory or hit a bug`); };
     }
     const instance = await WebAssembly.instantiate(module, imports);
     core = new CoreModule(instance);
     core.x._initialize?.();
     if (core.x.nrt_abi() >>> 0 !== ABI) {
-      throw new WasmLoadError(`the .wasm (ABI ${(core.x.nrt_abi() >>> 0).toString(16)}) was built for another version of this JS `
+      throw new WasmLoadError('abi_mismatch', `the .wasm (ABI ${(core.x.nrt_abi() >>> 0).toString(16)}) was built for another version of this JS `
         + `(ABI ${ABI.toString(16)}): rebuild or reinstall the package so both come from the same build`);
     }
     return core;

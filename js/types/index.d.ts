@@ -317,6 +317,13 @@ export declare function diagnostics(options?: { wasm?: ClientOptions['wasm'] }):
 export declare class WasmLoadError extends Error {
   readonly name: 'RealtimeError';
   readonly code: 'wasm_load_failed';
+  /** What happened: an HTTP error, an HTML fallback page, not WebAssembly, a CSP, another build's .wasm... */
+  readonly kind: 'http_status' | 'html_fallback' | 'not_wasm' | 'fetch_failed' | 'read_failed' | 'csp' | 'compile_failed'
+    | 'abi_mismatch' | 'no_fetch' | 'trap';
+  /** Where it was loaded from (a URL; a file path under Node), when it was. */
+  readonly url?: string;
+  /** The HTTP status, for answers that came back. */
+  readonly status?: number;
   readonly cause?: unknown;
 }
 export declare function redact(text: string, secrets?: string[]): string;
