@@ -217,11 +217,11 @@ const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry(({ x, h }) => x.nrt_destroy(h))
   : null;
 
-function randomSeed() {
-  const seed = new Uint32Array(4);
-  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(seed);
-  else for (let i = 0; i < 4; i++) seed[i] = Math.floor(Math.random() * 2 ** 32);
-  return seed;
+// The de-duplication key's secret (a server that could predict it could make keys collide).
+function cryptoRandomValues(array) {
+  if (globalThis.crypto?.getRandomValues) return globalThis.crypto.getRandomValues(array);
+  for (let i = 0; i < array.length; i++) array[i] = Math.floor(Math.random() * 2 ** 32);
+  return array;
 }
 
 // Seconds or an HTTP date, to milliseconds from now (0 when absent or unreadable).
@@ -233,9 +233,11 @@ function retryAfterMs(value) {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
 }
 
-export function createClientFactory(loadModule) {
+// `randomValues(Uint32Array)`: the host's secure random source (the entry's best).
+export function createClientFactory(loadModule, { randomValues = cryptoRandomValues } = {}) {
   return async function createClient(options) {
     const opts = normalizeOptions(options);
+    opts.randomValues = randomValues;
     return new RealtimeClient(await loadModule(opts.wasm), opts);
   };
 }
@@ -282,7 +284,7 @@ export class RealtimeClient {
     const len = mod.write(opts.ping);
     if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     mod.fresh().record.set(opts.options);
-    const seed = randomSeed();
+    const seed = opts.randomValues(new Uint32Array(4));
     this.#h = this.#x.nrt_create(len, seed[0], seed[1], seed[2], seed[3]);
     if (!this.#h) {
       const r = mod.fresh().record;

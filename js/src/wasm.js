@@ -54,9 +54,10 @@ async function responseBytes(res, where) {
     + `(it starts with ${describeStart(bytes)}): check what that URL serves, or ${FIX}`, { url: where, status: res.status });
 }
 
-async function compile(bytes, url) {
+// `sync` where the host allows it (Node): no trip through a background thread for a module this small.
+async function compile(bytes, url, sync) {
   try {
-    return await WebAssembly.compile(bytes);
+    return sync ? new WebAssembly.Module(bytes) : await WebAssembly.compile(bytes);
   } catch (err) {
     if (/Content.Security.Policy|unsafe-eval|CSP/i.test(String(err?.message))) {
       throw new WasmLoadError('csp', `the page's Content-Security-Policy forbids compiling WebAssembly: add 'wasm-unsafe-eval' `
@@ -69,13 +70,13 @@ async function compile(bytes, url) {
 
 // `source`: a URL (string or URL), a Response, bytes (ArrayBuffer / typed array) or a compiled
 // WebAssembly.Module, or a promise of one of them.
-export async function compileSource(given, fetchImpl = globalThis.fetch) {
+export async function compileSource(given, fetchImpl = globalThis.fetch, sync = false) {
   const source = await given;
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
     if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) throw new WasmLoadError('not_wasm', `the bytes given as the module are not WebAssembly (they start with ${describeStart(bytes)})`);
-    return compile(bytes);
+    return compile(bytes, undefined, sync);
   }
   if (typeof source === 'string' || source instanceof URL) {
     const where = String(source);
@@ -107,7 +108,7 @@ export class CoreModule {
     this.refresh();
   }
 
-  static async instantiate(module) {
+  static async instantiate(module, sync = false) {
     let core = null;
     const imports = {};
     for (const { module: ns, name, kind } of WebAssembly.Module.imports(module)) {
@@ -117,7 +118,7 @@ export class CoreModule {
         ? () => core?.refresh()
         : () => { throw new WasmLoadError('trap', `the module called ${ns}.${name}: it ran out of memory or hit a bug`); };
     }
-    const instance = await WebAssembly.instantiate(module, imports);
+    const instance = sync ? new WebAssembly.Instance(module, imports) : await WebAssembly.instantiate(module, imports);
     core = new CoreModule(instance);
     core.x._initialize?.();
     if (core.x.nrt_abi() >>> 0 !== ABI) {
@@ -172,15 +173,16 @@ export class CoreModule {
 }
 
 // Loads once per source (the package's own .wasm when none is given); a failed load is forgotten, so
-// the next createClient() tries again.
-export function moduleLoader(defaultSource) {
+// the next createClient() tries again. `sync`: compile and instantiate without yielding (Node).
+export function moduleLoader(defaultSource, { sync = false } = {}) {
   const loaded = new Map();
   const DEFAULT = Symbol('default');
   return (source) => {
     const key = source === undefined ? DEFAULT : typeof source === 'string' || source instanceof URL ? String(source) : source;
     let promise = loaded.get(key);
     if (!promise) {
-      promise = compileSource(source === undefined ? defaultSource() : source).then((m) => CoreModule.instantiate(m));
+      promise = compileSource(source === undefined ? defaultSource() : source, globalThis.fetch, sync)
+        .then((m) => CoreModule.instantiate(m, sync));
       loaded.set(key, promise);
       promise.catch(() => loaded.delete(key));
     }
