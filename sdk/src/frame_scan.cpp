@@ -24,6 +24,12 @@ inline uint64_t has_zero_byte(uint64_t v) { return (v - kOnes) & ~v & kHighs; }
 inline uint64_t has_byte_below(uint64_t v, uint8_t n) { return (v - kOnes * n) & ~v & kHighs; }
 
 
+// Inlined by hand: with -flto the library's out-of-line string_view comparison (from a size-optimised
+// file) would be called per member name.
+[[gnu::always_inline]] inline bool same(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || __builtin_memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
 inline bool is_ws(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 inline int hex_value(unsigned char c) {
@@ -63,7 +69,7 @@ inline uint32_t string_stops16(const unsigned char*) { return 0; }
 }
 
 // Scans the string starting at s[i] == '"'. Returns the index after the closing quote, or 0 on error.
-inline size_t skip_string(const unsigned char* s, size_t n, size_t i, bool& escaped) {
+[[gnu::always_inline]] inline size_t skip_string(const unsigned char* s, size_t n, size_t i, bool& escaped) {
   size_t j = i + 1;
   for (;;) {
     if constexpr (kSimd) {
@@ -248,21 +254,21 @@ void FrameScanner::scan(std::string_view frame, uint32_t max_depth, TypeResolver
   bool escaped = false;
   unsigned char c = 0;
 
-  auto skip_ws = [&] {  // compact frames have no whitespace: one compare decides
+  auto skip_ws = [&]() __attribute__((always_inline)) {  // compact frames have no whitespace: one compare decides
     while (i < n && s[i] <= ' ' && is_ws(s[i])) ++i;
   };
-  auto in_object = [&] { return (is_object[depth / 64] >> (depth % 64)) & 1u; };
-  auto push = [&](bool object) {
+  auto in_object = [&]() __attribute__((always_inline)) { return (is_object[depth / 64] >> (depth % 64)) & 1u; };
+  auto push = [&](bool object) __attribute__((always_inline)) {
     ++depth;
     uint64_t bit = uint64_t{1} << (depth % 64);
     if (object) is_object[depth / 64] |= bit;
     else is_object[depth / 64] &= ~bit;
   };
-  auto record_scalar = [&](ValueKind kind, size_t start, size_t end) {
+  auto record_scalar = [&](ValueKind kind, size_t start, size_t end) __attribute__((always_inline)) {
     for (uint8_t m = capture_mask, b = 0; m; m >>= 1, ++b)
       if (m & 1u) r.captures[b] = {kind, static_cast<uint32_t>(start), static_cast<uint32_t>(end - start)};
   };
-  auto fail = [&](ErrorCode e) { r.error = e; };
+  auto fail = [&](ErrorCode e) __attribute__((always_inline)) { r.error = e; };
 
   skip_ws();
   if (i >= n) return fail(ErrorCode::invalid_json);
@@ -383,14 +389,14 @@ key:
     capture_mask = child_mask = 0;
     if (comparable && depth <= kMaxPathDepth && key_mask[depth]) {
       for (uint8_t m = key_mask[depth], b = 0; m; m >>= 1, ++b) {
-        if (!(m & 1u) || paths->component[b][depth - 1] != name) continue;
+        if (!(m & 1u) || !same(paths->component[b][depth - 1], name)) continue;
         // A repeated member replaces the earlier one (last wins): forget what it captured.
         r.captures[b].kind = ValueKind::missing;
         if (paths->depth[b] == depth) capture_mask |= static_cast<uint8_t>(1u << b);
         else child_mask |= static_cast<uint8_t>(1u << b);
       }
     }
-    value_is_type = comparable && depth == 1 && name == "type";
+    value_is_type = comparable && depth == 1 && same(name, "type");
     if (depth == 1) ++root_members;
   }
   i = j;
