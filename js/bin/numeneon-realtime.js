@@ -18,6 +18,7 @@ Connection, one of:
                                                 when the SDK asks for a fresh token: POST
                                                 /api/auth/token/refresh/, and a new login if that says 401
   --url with --base --email --password          the socket at --url, logins and refreshes at --base
+  --base with --token                           the socket at --base + /ws/notifications/
 
 Output:
   --type T      only frames of type T (repeatable); other types are not subscribed
@@ -69,10 +70,11 @@ function options(argv) {
   o.password ??= process.env.NUMENEON_PASSWORD;
   if (o.url && !/^wss?:\/\//i.test(o.url)) throw new UsageError('--url must be a ws:// or wss:// URL');
   if (o.base && !/^https?:\/\//i.test(o.base)) throw new UsageError('--base must be an http:// or https:// URL');
-  const login = o.base && o.email;
-  if (login && !o.password) throw new UsageError('--email needs --password (or NUMENEON_PASSWORD)');
-  if (!login && !(o.url && o.token)) throw new UsageError('give --url and --token, or --base, --email and --password');
-  if (login && o.token) throw new UsageError('give --token or a login (--email/--password), not both');
+  if (!o.url && !o.base) throw new UsageError('give --url and --token, or --base, --email and --password');
+  if (o.email && o.token) throw new UsageError('give --token or a login (--email/--password), not both');
+  if (o.email && !o.base) throw new UsageError('--email needs --base (where to log in)');
+  if (o.email && !o.password) throw new UsageError('--email needs --password (or NUMENEON_PASSWORD)');
+  if (!o.email && !o.token) throw new UsageError('give --token (or NUMENEON_TOKEN), or --email and --password to log in');
   o.base = o.base?.replace(/\/+$/, '');
   return o;
 }

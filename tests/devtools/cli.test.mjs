@@ -95,7 +95,8 @@ describe('numeneon-realtime tail against the reference backend', { timeout: 60_0
     assert.match(help.stdout, /^Usage: numeneon-realtime tail/);
     const bad = run(['tail', '--url', backend.wsUrl]);
     assert.equal(await bad.exited, 2);
-    assert.match(bad.stderr, /give --url and --token, or --base, --email and --password/);
+    assert.match(bad.stderr, /give --token \(or NUMENEON_TOKEN\), or --email and --password to log in/);
+    assert.doesNotMatch(bad.stderr, /Usage:/, 'one line, not the whole usage');
   });
 
   test('a friend request and a message appear; --json parses; a restart shows the reconnect; Ctrl-C closes; no secret printed', async () => {
