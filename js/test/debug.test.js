@@ -41,7 +41,7 @@ const EXPECTED = [
   'debug: [numeneon-realtime] token requested for socket 1 (initial, attempt 0)',
   'debug: [numeneon-realtime] connecting to ws://127.0.0.1:PORT/ws/notifications/?token=[redacted] (socket 1)',
   'debug: [numeneon-realtime] state connecting → open (opened)',
-  'debug: [numeneon-realtime] frame connection_established unsubscribed 77 B',
+  'debug: [numeneon-realtime] frame connection_established deliver 77 B',
   'debug: [numeneon-realtime] frame new_message deliver key 5 150 B',
   'debug: [numeneon-realtime] frame new_message duplicate key 5 150 B',
   'debug: [numeneon-realtime] frame friend_request unsubscribed 126 B',
@@ -53,14 +53,14 @@ const EXPECTED = [
   'debug: [numeneon-realtime] token requested for socket 2 (reconnect, attempt 1)',
   'debug: [numeneon-realtime] connecting to ws://127.0.0.1:PORT/ws/notifications/?token=[redacted] (socket 2)',
   'debug: [numeneon-realtime] state connecting → open (opened)',
-  'debug: [numeneon-realtime] frame connection_established unsubscribed 77 B',
+  'debug: [numeneon-realtime] frame connection_established deliver 77 B',
   'debug: [numeneon-realtime] frame new_message deliver key 7 141 B',
   'debug: [numeneon-realtime] state open → closing (client_closed)',
   'debug: [numeneon-realtime] socket 2 closed: 1000',
   'debug: [numeneon-realtime] state closing → closed (client_closed)',
 ];
 
-describe('debug: true', () => {
+describe('debug: true', { timeout: 10_000 }, () => {
   let server;
   before(async () => {
     server = await startTestServer();
@@ -112,7 +112,7 @@ describe('debug: true', () => {
     }
     try {
       client.connect();
-      await log.until(/frame connection_established unsubscribed/);
+      await log.until(/frame connection_established/);
       assert.equal(normalise(log.lines[0]), 'debug: [numeneon-realtime] state idle → connecting (connect_requested)');
     } finally {
       client.dispose();
@@ -135,7 +135,7 @@ class InlineSocket {
   emit(type, event) { for (const fn of this.listeners[type] ?? []) fn(event); }
 }
 
-describe('debug off', () => {
+describe('debug off', { timeout: 10_000 }, () => {
   const FRAMES = 1000;
   let client;
   let deliver;

@@ -1,4 +1,5 @@
 import { useAuth } from './auth.js';
+import AlertsMenu from './AlertsMenu.jsx';
 import ConnectionStatus, { ConnectionProblem } from './ConnectionStatus.jsx';
 import { Toasts } from './NotificationContext.jsx';
 
@@ -11,6 +12,7 @@ export default function TopBar() {
           <h1>NUMENEON</h1>
           <ConnectionStatus />
           {user && <span className="grow" data-testid="current-user">@{user.username}</span>}
+          {user && <AlertsMenu />}
           {user && <button type="button" data-testid="logout" onClick={signOut}>Sign out</button>}
         </div>
         <ConnectionProblem />

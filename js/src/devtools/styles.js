@@ -55,6 +55,7 @@ export function dock(position, open) {
     border: `1px solid ${LINE}`,
     borderRadius: 6,
     boxShadow: '0 8px 24px rgba(0, 0, 0, 0.4)',
+    contain: 'layout paint style',  // what changes inside never makes the page lay itself out again
   };
 }
 
@@ -79,7 +80,9 @@ export const counterName = { color: MUTED, overflow: 'hidden', textOverflow: 'el
 export const counterValue = { margin: 0, whiteSpace: 'nowrap' };
 export const timeline = { maxHeight: 110, overflowY: 'auto', margin: 0, padding: 0, listStyle: 'none' };
 export const timelineEntry = { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' };
-export const log = { height: ROW_HEIGHT * LOG_ROWS, overflowY: 'auto', position: 'relative', border: `1px solid ${LINE}`, borderRadius: 4 };
+export const log = {
+  height: ROW_HEIGHT * LOG_ROWS, overflowY: 'auto', position: 'relative', border: `1px solid ${LINE}`, borderRadius: 4, contain: 'strict',
+};
 export const spacer = { position: 'relative', minHeight: '100%' };
 export const count = { fontWeight: 400 };
 export const row = {
