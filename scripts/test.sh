@@ -26,6 +26,12 @@ step "End to end through the SDK against the reference backend (Django + Daphne,
 node --test --test-concurrency=1 tests/e2e/
 step "Browser end to end (headless Chromium, example app)"
 node --test --test-concurrency=1 tests/browser/
+step "Desktop alerts and sounds (headless Chromium, example app, reference backend)"
+node --test --test-concurrency=1 tests/alerts/
+step "Devtools panel (headless Chromium) and the tail CLI"
+node --test --test-concurrency=1 tests/devtools/
+step "Fresh apps with each bundler and test runner, publint and attw (Next: scripts/bundlers.sh --all)"
+node --test tests/bundlers/
 step "Fuzzing, short run (libFuzzer + ASan + UBSan; the long run is scripts/fuzz.sh --long)"
 bash scripts/fuzz.sh 20
 step "Fault injection through a cutting/stalling proxy, short run (long: scripts/chaos.sh --long)"

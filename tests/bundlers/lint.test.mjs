@@ -26,7 +26,8 @@ describe('package lint', { timeout: 120_000 }, () => {
       project.tarball, '--profile', 'esm-only', '--exclude-entrypoints', 'numeneon_core.wasm', '--format', 'json',
     ]);
     const { analysis } = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(analysis.entrypoints), ['.', './inline', './react', './testing', './package.json']);
+    assert.deepEqual(Object.keys(analysis.entrypoints).sort(),
+      ['.', './alerts', './devtools', './inline', './package.json', './react', './testing']);
     const supported = analysis.problems.filter((p) => p.resolutionKind === 'node16-esm' || p.resolutionKind === 'bundler');
     assert.deepEqual(supported, []);
     for (const [name, entry] of Object.entries(analysis.entrypoints)) {
@@ -42,7 +43,8 @@ describe('package lint', { timeout: 120_000 }, () => {
       'src/browser.js', 'src/node.js', 'src/inline.js', 'src/testing/server.js', 'types/index.d.ts']) {
       assert.ok(files.includes(f), `${f} is shipped`);
     }
-    assert.deepEqual(files.filter((f) => !/^(src|types|wasm)\//.test(f)).sort(), ['LICENSE', 'README.md', 'package.json']);
+    assert.deepEqual(files.filter((f) => !/^(src|types|wasm)\//.test(f)).sort(),
+      ['LICENSE', 'README.md', 'bin/numeneon-realtime.js', 'package.json']);
     assert.match(readFileSync(path.join(PKG_DIR, 'LICENSE'), 'utf8'), /^MIT License\n\nCopyright \(c\) 2026 the numeneon-realtime authors\n/);
     const pkg = JSON.parse(readFileSync(path.join(PKG_DIR, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.repository, { type: 'git', url: 'git+https://github.com/numeneon/numeneon-realtime.git', directory: 'js' });
