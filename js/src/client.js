@@ -584,10 +584,11 @@ export class RealtimeClient {
 
   #inactive() { return this.#disposing || this.#disposed; }
 
-  #run(fn) {
+  // `fn` is called with `a` and `b` (this bound): the per-frame path passes a method, not a new closure.
+  #run(fn, a, b) {
     this.#depth++;
     try {
-      return fn();
+      return fn.call(this, a, b);
     } finally {
       if (--this.#depth === 0 && this.#disposed && this.#h) this.#destroy();
     }
@@ -817,7 +818,7 @@ export class RealtimeClient {
     } catch { /* some implementations fix it */ }
     ws.addEventListener('open', () => this.#later(() => this.#x.nrt_handle_open(this.#h, now(), socket)));
     ws.addEventListener('message', (ev) => {
-      if (!this.#disposed) this.#run(() => this.#ingest(socket, ev.data));
+      if (!this.#disposed) this.#run(this.#ingest, socket, ev.data);
     });
     // Always listening for 'error': Node's ws throws on an unhandled one (e.g. close() during the handshake).
     ws.addEventListener('error', (ev) => {

@@ -131,12 +131,13 @@ export class CoreModule {
   refresh() {
     this.heap = new Uint8Array(this.memory.buffer);
     this.record = new Float64Array(this.memory.buffer, this.x.nrt_record(), SLOTS);
+    this.scratch = this.heap.subarray(this.ptr, this.ptr + this.capacity);
   }
 
-  // Views go stale when memory grows (the notification refreshes them; this covers any host that
-  // does not deliver it).
+  // Views go stale when memory grows: the old buffer is detached (length 0). The growth notification
+  // refreshes them; this covers any path that does not deliver it.
   fresh() {
-    if (this.heap.buffer !== this.memory.buffer) this.refresh();
+    if (this.heap.length === 0) this.refresh();
     return this;
   }
 
@@ -153,9 +154,10 @@ export class CoreModule {
       }
       this.ptr = ptr;
       this.capacity = need;
+      this.scratch = this.heap.subarray(ptr, ptr + need);
     }
     this.fresh();
-    const { read, written } = this.encoder.encodeInto(text, this.heap.subarray(this.ptr, this.ptr + this.capacity));
+    const { read, written } = this.encoder.encodeInto(text, this.scratch);
     return read < text.length || written > max ? -1 : written;
   }
 
