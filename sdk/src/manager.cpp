@@ -63,8 +63,16 @@ constexpr bool kEdges[6][6] = {
     /* closed */   {false, true,  false, false,   false, false},  // connect
 };
 
+// {"type":"typing","data":{"to":<peer>,"typing":<bool>}}: peer is a user id (a non-negative integer).
 std::string typing_frame(int64_t peer, bool typing) {
-  return R"({"type":"typing","data":{"to":)" + std::to_string(peer) + (typing ? R"(,"typing":true}})" : R"(,"typing":false}})");
+  char digits[20];
+  size_t n = 0;
+  uint64_t v = static_cast<uint64_t>(peer);
+  do digits[n++] = static_cast<char>('0' + v % 10); while (v /= 10);
+  std::string out = R"({"type":"typing","data":{"to":)";
+  while (n) out += digits[--n];
+  out += typing ? R"(,"typing":true}})" : R"(,"typing":false}})";
+  return out;
 }
 
 // The ping's decoded "type", to recognise its echo (`data.type`); validate() made sure it has one.
@@ -458,11 +466,13 @@ void Manager::on_timer(Timer t, int64_t now_ms, double draw) {
       finish(Reason::client_closed);
       break;
     case kTyping: {
-      std::vector<int64_t> stop, cleared;
-      typing_.expire(now_ms, stop, cleared);
-      for (int64_t peer : stop)
-        if (state_ == State::open) emit_send(typing_frame(peer, false), true);
-      for (int64_t peer : cleared) {
+      int64_t peer = 0;
+      bool ours = false;
+      while (typing_.next_expired(now_ms, peer, ours)) {
+        if (ours) {
+          if (state_ == State::open) emit_send(typing_frame(peer, false), true);
+          continue;
+        }
         Event e;
         e.kind = EventKind::typing_cleared;
         e.peer = peer;

@@ -44,23 +44,22 @@ int64_t Typing::deadline() const {
   return next;
 }
 
-void Typing::expire(int64_t now_ms, std::vector<int64_t>& stop, std::vector<int64_t>& cleared) {
-  for (auto it = ours_.begin(); it != ours_.end();) {
-    if (it->last_key + policy_.idle_stop_ms > now_ms) {
-      ++it;
-      continue;
-    }
-    stop.push_back(it->peer);
-    it = ours_.erase(it);
+bool Typing::next_expired(int64_t now_ms, int64_t& peer, bool& ours) {
+  for (auto it = ours_.begin(); it != ours_.end(); ++it) {
+    if (it->last_key + policy_.idle_stop_ms > now_ms) continue;
+    peer = it->peer;
+    ours = true;
+    ours_.erase(it);
+    return true;
   }
-  for (auto it = theirs_.begin(); it != theirs_.end();) {
-    if (it->expires > now_ms) {
-      ++it;
-      continue;
-    }
-    cleared.push_back(it->peer);
-    it = theirs_.erase(it);
+  for (auto it = theirs_.begin(); it != theirs_.end(); ++it) {
+    if (it->expires > now_ms) continue;
+    peer = it->peer;
+    ours = false;
+    theirs_.erase(it);
+    return true;
   }
+  return false;
 }
 
 }  // namespace numeneon::realtime

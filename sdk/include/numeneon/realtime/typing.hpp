@@ -27,8 +27,9 @@ class Typing {
   void remote(int64_t now_ms, int64_t peer, bool typing);
   // When something next expires (kNever when nothing is pending).
   int64_t deadline() const;
-  // What expired by `now`: our conversations to send a stop to, peers whose indicator cleared.
-  void expire(int64_t now_ms, std::vector<int64_t>& stop, std::vector<int64_t>& cleared);
+  // One thing that expired by `now`, removed: our conversation to send a stop to (ours = true), or a
+  // peer whose indicator cleared. False when nothing (more) has expired.
+  bool next_expired(int64_t now_ms, int64_t& peer, bool& ours);
   // The link went down: our indicators end (nothing is sent), theirs stay until they expire.
   void link_lost() { ours_.clear(); }
 
