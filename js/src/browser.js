@@ -1,7 +1,10 @@
 // Browser entry: the .wasm sits next to this package's files; `new URL(…, import.meta.url)` is the
 // pattern bundlers (webpack 5, Vite) follow to ship it. Nothing is loaded until the first createClient();
 // createClient({ wasm }) overrides where it comes from. docs/BUNDLERS.md has the tested matrix.
-import { createClientFactory } from './client.js';
+// Clients share one socket between the tabs of a user where the browser can (src/shared/README.md; share:
+// false opts out).
+import { RealtimeClient } from './client.js';
+import { sharedClientFactory } from './shared/client.js';
 import { WasmLoadError, moduleLoader } from './wasm.js';
 
 // Where the URL lands when Vite 7's dev server has pre-bundled this package into node_modules/.vite/deps/:
@@ -28,7 +31,7 @@ function packagedWasm() {
 
 const loadModule = moduleLoader(packagedWasm);
 
-export const createClient = createClientFactory(loadModule);
+export const createClient = sharedClientFactory(loadModule, RealtimeClient);
 
 // For leak tests and dashboards: the Wasm memory size and how many cores are alive.
 export async function diagnostics({ wasm } = {}) {

@@ -96,8 +96,12 @@ export class FakeTab {
   }
 }
 
-export function fakeWorld() {
-  const clock = new VirtualClock();
+// Real time works too (a clock with now/random/setTimeout/clearTimeout), for tests that run real sockets.
+export const realClock = {
+  now: () => performance.now(), random: Math.random, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t),
+};
+
+export function fakeWorld({ clock = new VirtualClock() } = {}) {
   const world = { clock };
   world.locks = new FakeLocks(clock);
   const channels = new Map();  // name → Set(FakeChannel)

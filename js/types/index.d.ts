@@ -85,6 +85,8 @@ export type WildcardHandler = (data: unknown, frame: Frame) => void;
 export type Unsubscribe = () => void;
 
 export type State = 'idle' | 'connecting' | 'open' | 'closing' | 'backing_off' | 'closed';
+/** Browser entry: 'holder' (this tab's socket serves every tab of the user), 'follower' (another tab's does), 'private' (its own socket, or none yet). */
+export type Role = 'holder' | 'follower' | 'private';
 export type Reason =
   | 'none' | 'connect_requested' | 'opened' | 'client_closed' | 'server_closed' | 'connection_lost'
   | 'handshake_failed' | 'handshake_rejected' | 'auth_closed' | 'connect_timeout' | 'heartbeat_timeout'
@@ -144,6 +146,8 @@ export interface ClientEvents {
   read: { readerId: number; upTo: number; readAt: string | null };
   /** With `debug` on (or a listener): each frame's verdict. */
   frame: FrameVerdict;
+  /** Browser entry: this tab's role changed (it became the holder, a follower, or left its group). */
+  role: { role: Role; previous: Role };
 }
 
 /** What happened to one frame. 'consumed': the client's own (a heartbeat echo); 'ignored': arrived while not open. */
@@ -229,6 +233,15 @@ export interface ClientOptions {
    * Against a server without it everything works as without, and every gap is reported by `resync`.
    */
   resume?: boolean;
+  /**
+   * Browser entry: one socket for all the tabs of a user (default true where the browser has Web Locks
+   * and BroadcastChannel: Chrome 69, Firefox 96, Safari 15.4). A user's tabs are those whose getToken
+   * returns a JWT naming the same `user_id` (else `sub`), for the same socket URL; a token naming nobody
+   * means no sharing unless `shareKey` is given. false: this tab's own socket.
+   */
+  share?: boolean;
+  /** Browser entry: share with the tabs that give the same key (and socket URL), whatever their tokens say. */
+  shareKey?: string;
   /** App frame types with their schema, registered at creation. */
   types?: TypeSpec[];
   fetch?: typeof fetch;
@@ -264,6 +277,8 @@ export declare class RealtimeClient {
   readonly isConnected: boolean;
   /** What the host last said about the network (browser online/offline events, or setOnline()). */
   readonly online: boolean;
+  /** Browser entry: this tab's part in its user's shared socket (a 'role' event says when it changes); undefined in Node. */
+  readonly role?: Role;
   connect(): void;
   /** Closes and stays down until connect(). `code`: 1000 or 3000-4999. */
   close(code?: number, reason?: string): void;

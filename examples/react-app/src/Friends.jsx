@@ -1,6 +1,8 @@
 // The side panel: pending requests (accept / decline), friends (each opens its conversation, with an
-// unread count), and a user search that knows who is already a friend or was already asked.
+// unread count and whether they are online), and a user search that knows who is already a friend or
+// was already asked.
 import { useState } from 'react';
+import { PresenceDot } from './Extensions.jsx';
 import { useFriends } from './FriendsContext.jsx';
 import { useMessages } from './MessageContext.jsx';
 import { displayName } from './names.js';
@@ -60,7 +62,7 @@ function FriendList() {
         {friends.map((f) => (
           <li key={f.id} className="row">
             <a href={chatHref(f.username)} data-testid={`friend-${f.username}`} aria-current={chat === f.username ? 'page' : undefined}
-              onClick={(e) => open(e, f.username)}>{displayName(f)}</a>
+              onClick={(e) => open(e, f.username)}>{displayName(f)}<PresenceDot user={f} /></a>
             {f.missed && <Missed />}
             {unread[f.id] > 0 && <span className="badge" data-testid={`unread-${f.username}`}>{unread[f.id]} unread</span>}
           </li>
@@ -120,7 +122,7 @@ function FindUsers() {
           return (
             <li key={u.id} data-testid={`search-result-${u.username}`}>
               <div className="row">
-                <span className="grow">{displayName(u)} <Handle user={u} /></span>
+                <span className="grow">{displayName(u)} <Handle user={u} /><PresenceDot user={u} testId={`search-presence-${u.username}`} /></span>
                 {status ? <em data-testid={`request-status-${u.username}`}>{status}</em>
                   : <button type="button" data-testid={`add-friend-${u.username}`} onClick={() => add(u)}>Add friend</button>}
               </div>

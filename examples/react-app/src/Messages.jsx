@@ -1,9 +1,11 @@
 // The open conversation: loads, errors, "no messages yet", what was missed, times, and a composer that
-// keeps a message it could not send.
+// keeps a message it could not send; with the server's extensions, whether the friend is online, typing,
+// and has seen my messages.
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useWebSocket } from '@numeneon/realtime/react';
+import { useTypingNotifier, useWebSocket } from '@numeneon/realtime/react';
 import { useAuth } from './auth.js';
 import { formatTime } from './clock.js';
+import { PresenceDot, TypingNote, useSeen } from './Extensions.jsx';
 import { useFriends } from './FriendsContext.jsx';
 import { countMissed } from './lists.js';
 import { useMessages } from './MessageContext.jsx';
@@ -15,6 +17,8 @@ function Thread({ friend }) {
   const { user } = useAuth();
   const { online } = useWebSocket();
   const { messages, loaded, problem, open, reload, send } = useMessages();
+  const seen = useSeen(friend.id, user.id, messages);
+  const typing = useTypingNotifier(friend.id);
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
   const [notSent, setNotSent] = useState(null);
@@ -38,6 +42,7 @@ function Thread({ friend }) {
       setNotSent(new Error('Not sent: you are offline. Your message is kept; send it when you are back online.'));
       return;
     }
+    typing.stop();
     setSending(true);
     setNotSent(null);
     try {
@@ -54,7 +59,10 @@ function Thread({ friend }) {
   const firstMissed = messages.findIndex((m) => m.missed);
   return (
     <section className="panel conversation" aria-labelledby="conversation-title" data-testid="conversation" data-with={friend.username}>
-      <h2 id="conversation-title">Conversation with {displayName(friend)}</h2>
+      <div className="row">
+        <h2 id="conversation-title">Conversation with {displayName(friend)}</h2>
+        <PresenceDot user={friend} showText testId="conversation-presence" />
+      </div>
       <Problem error={problem} onRetry={reload} testId="conversation-error" />
       {loaded && messages.length === 0 && <p className="muted" data-testid="no-messages">No messages yet. Say hello!</p>}
       {messages.length > 0 && (
@@ -70,15 +78,17 @@ function Thread({ friend }) {
                   {m.sender.id === user.id ? 'you' : m.sender.username} · <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
                 </span>
                 {m.content}
+                {m.id === seen && <span className="seen" data-testid="seen">Seen</span>}
               </li>
             </Fragment>
           ))}
         </ol>
       )}
+      <TypingNote friend={friend} />
       <form className="row" onSubmit={submit}>
         <label htmlFor="message-input" className="visually-hidden">Message to {displayName(friend)}</label>
         <input id="message-input" className="grow" data-testid="message-input" autoComplete="off" placeholder="Write a message"
-          value={draft} onChange={(e) => setDraft(e.target.value)} />
+          value={draft} onChange={(e) => { setDraft(e.target.value); typing.onInput(); }} onBlur={typing.stop} />
         <button data-testid="message-send" type="submit" disabled={sending}>Send</button>
       </form>
       <Problem error={notSent} onRetry={submit} testId="send-error" />

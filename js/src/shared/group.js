@@ -20,7 +20,7 @@
 // Messages are objects { k: kind, f: sender tab, h?: holder epoch, ... }. Epochs grow with each new
 // holder; (epoch, tab) orders holders, so a message from a replaced holder is recognised and dropped.
 
-export const TIMING = Object.freeze({ pingMs: 250, answerMs: 400, stealBackoffMs: 1000, stealBackoffMaxMs: 300_000 });
+export const TIMING = Object.freeze({ pingMs: 200, answerMs: 400, stealBackoffMs: 1000, stealBackoffMaxMs: 300_000 });
 const CONTROL = new Set(['join', 'hello', 'ping', 'pong', 'bye']);
 const FOLLOWER_KINDS = new Set(['join', 'ping']);  // sent by any member, for the holder
 
