@@ -347,12 +347,10 @@ void Manager::handle_open(int64_t now_ms, uint32_t socket) {
 }
 
 void Manager::handle_close(int64_t now_ms, uint32_t socket, const SocketClose& close, double draw) {
-  if (!current(socket)) return;
+  if (!current(socket) || awaiting_token_) return;  // awaiting its token: the host has no such socket yet
   socket_live_ = false;
   switch (state_) {
-    case State::connecting:
-      if (!awaiting_token_) fail(now_ms, classify_close(close, false), close.code, close.retry_after_ms, draw);
-      break;
+    case State::connecting: fail(now_ms, classify_close(close, false), close.code, close.retry_after_ms, draw); break;
     case State::open: fail(now_ms, classify_close(close, true), close.code, close.retry_after_ms, draw); break;
     case State::closing: finish(Reason::client_closed, close.code); break;
     case State::idle:

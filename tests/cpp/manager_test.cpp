@@ -1027,6 +1027,25 @@ TEST(Manager, NothingIsDeliveredAfterCloseOrFromASocketGivenUpOn) {
   EXPECT_EQ(s.frames_received, s.frames_delivered + s.ignored);
 }
 
+// A report about a socket the host was never told to open (the core still waits for its token) is
+// not a report about anything: the token, when it comes or times out, still decides (found by the
+// state-machine fuzzer: the close left the attempt with no socket and no deadline, stuck connecting).
+TEST(Manager, ASocketReportBeforeItsTokenChangesNothing) {
+  FakeHost h(quiet());
+  h.auto_token = false;
+  h.connect();
+  h.core.handle_close(h.now, h.socket, {4001}, 0.5);
+  h.core.handle_open(h.now, h.socket);
+  h.drain();
+  EXPECT_EQ(h.core.state(), State::connecting);
+  EXPECT_NE(h.core.next_deadline(), kNever);
+  h.token(TokenOutcome::ready);
+  EXPECT_EQ(h.count(ActionKind::open_socket), 1u);
+  h.open();
+  EXPECT_EQ(h.core.state(), State::open);
+  EXPECT_EQ(h.core.stats().auth_rejections, 0u);
+}
+
 TEST(Manager, FramesWhileBackingOffAreIgnored) {
   FakeHost h(quiet());
   subscribe(h, "new_message");
