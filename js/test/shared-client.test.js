@@ -241,6 +241,22 @@ describe('tabs of one user', () => {
     closeAll(tabs);
   });
 
+  test('close() while the tab is still asking who it is: closed, and nothing joined or opened', async () => {
+    const p = profile();
+    let answer;
+    const t = await p.tab({ getToken: () => new Promise((resolve) => { answer = resolve; }) });
+    const before = server.handshakes;
+    t.client.connect();
+    assert.equal(t.client.state, 'connecting');
+    t.client.close();
+    assert.equal(t.client.state, 'closed');
+    answer(jwt({ user_id: '1' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(t.client.role, 'private');
+    assert.equal(server.handshakes, before);
+    closeAll([t]);
+  });
+
   test('a token for another user is no session for this group', async () => {
     const p = profile();
     const t = await p.tab();

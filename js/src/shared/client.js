@@ -197,13 +197,18 @@ export class SharedClient {
     } catch {
       return this.#startPrivate();  // the engine asks again, and reports the failure as it always does
     }
+    session.resolving = true;
+    const current = () => {
+      session.resolving = false;
+      return this.#session === session && !this.#disposed;
+    };
     Promise.resolve(token).then((t) => {
-      if (this.#session !== session || this.#disposed) return;
+      if (!current()) return;
       const user = tokenUser(t);
       if (user === null) this.#startPrivate();
       else this.#startShared(session, user, t);
     }, () => {
-      if (this.#session === session && !this.#disposed) this.#startPrivate();
+      if (current()) this.#startPrivate();
     });
   }
 
@@ -212,13 +217,12 @@ export class SharedClient {
       bad(`close code must be 1000 or 3000-4999, got ${code}`);
     }
     if (this.#disposed) return;
+    const resolving = this.#session?.resolving;
     this.#session = null;
-    if (this.#mode === 'shared') {
-      this.#leave(code, reason);
-      this.#setState({ to: 'closed', reason: 'client_closed', attempt: 0, delayMs: 0 });
-    } else {
-      this.#engine.close(code, reason);
-    }
+    if (this.#mode === 'shared') this.#leave(code, reason);
+    else if (!resolving) return this.#engine.close(code, reason);
+    // Shared, or still asking who this tab is: no socket to wait for.
+    this.#setState({ to: 'closed', reason: 'client_closed', attempt: 0, delayMs: 0 });
   }
 
   dispose() {
