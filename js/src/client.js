@@ -233,11 +233,12 @@ function retryAfterMs(value) {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
 }
 
-// `randomValues(Uint32Array)`: the host's secure random source (the entry's best).
-export function createClientFactory(loadModule, { randomValues = cryptoRandomValues } = {}) {
+// `randomValues(Uint32Array)`: the host's secure random source, where the entry has a cheaper one than
+// WebCrypto (every client without one uses globalThis.crypto).
+export function createClientFactory(loadModule, { randomValues } = {}) {
   return async function createClient(options) {
     const opts = normalizeOptions(options);
-    opts.randomValues = randomValues;
+    if (randomValues) opts.randomValues = randomValues;
     return new RealtimeClient(await loadModule(opts.wasm), opts);
   };
 }
@@ -284,7 +285,7 @@ export class RealtimeClient {
     const len = mod.write(opts.ping);
     if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     mod.fresh().record.set(opts.options);
-    const seed = opts.randomValues(new Uint32Array(4));
+    const seed = (opts.randomValues ?? cryptoRandomValues)(new Uint32Array(4));
     this.#h = this.#x.nrt_create(len, seed[0], seed[1], seed[2], seed[3]);
     if (!this.#h) {
       const r = mod.fresh().record;
