@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command for the benchmarks: builds what they need, runs every benchmark, prints each table.
-#   bash bench/run.sh            full run (~4-6 min on 2 cores; rows 1-10)
+#   bash bench/run.sh            full run (~4-6 min on 2 cores; rows 1-11)
 #   bash bench/run.sh --smoke    tiny counts, to prove every benchmark still runs (~30 s; no timing meaning)
 #   NRT_BENCH_REDIS=0 ...        skip the Redis half of rows 9 and 10
 #   NRT_BENCH_WASM_DIR=dir ...   run the JS rows on another build of the core (see bench/flags.sh)
@@ -30,6 +30,7 @@ if [ $SMOKE = 1 ]; then
   node bench/js/reconnect.bench.js --rounds=1
   build/bench/bench/native/nrt_ingest_bench --benchmark_min_time=0.01 | tail -n +4
   node bench/js/extensions.bench.js --friends=3 --rounds=1 --keystrokes=5 --redis=0
+  node bench/js/tabs.bench.js --smoke
   node bench/recovery/run.js --smoke
   echo; echo "(smoke run: row 9 with: node bench/js/backend.bench.js --messages=3 --redis=0)"
   exit 0
@@ -49,4 +50,5 @@ node bench/js/startup.bench.js
 node bench/js/reconnect.bench.js
 node bench/js/backend.bench.js --redis="${NRT_BENCH_REDIS:-1}"
 node bench/js/extensions.bench.js --redis="${NRT_BENCH_REDIS:-1}"
+node bench/js/tabs.bench.js
 node bench/recovery/run.js
