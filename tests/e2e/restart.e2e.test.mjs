@@ -13,7 +13,8 @@ import { once } from './session.mjs';
 // The Quick start's `async function getToken … }`, verbatim, bound to this test's API and tokens.
 function readmeGetToken(api, tokens) {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Architecture'));
+  const start = readme.indexOf('\n## Quick start\n');
+  const quickStart = readme.slice(start, readme.indexOf('\n## ', start + 1));
   const source = /^async function getToken\([\s\S]*?^\}$/m.exec(quickStart)?.[0];
   assert.ok(source, 'the Quick start defines getToken');
   const scope = new Function('API', 'initial', `let tokens = initial;\n${source}\nreturn { getToken, get tokens() { return tokens; } };`);
