@@ -30,6 +30,8 @@ step "Desktop alerts and sounds (headless Chromium, example app, reference backe
 node --test --test-concurrency=1 tests/alerts/
 step "Devtools panel (headless Chromium) and the tail CLI"
 node --test --test-concurrency=1 tests/devtools/
+step "One connection per browser: tabs of a user in headless Chromium (tests/tabs)"
+node --test --test-concurrency=1 tests/tabs/
 step "Fresh apps with each bundler and test runner, publint and attw (Next: scripts/bundlers.sh --all)"
 node --test tests/bundlers/
 step "Fuzzing, short run (libFuzzer + ASan + UBSan; the long run is scripts/fuzz.sh --long)"
