@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command for the benchmarks: builds what they need, runs every benchmark, prints each table.
-#   bash bench/run.sh            full run (~4-6 min on 2 cores; rows 1-11)
+#   bash bench/run.sh            full run (~20 min on 2 cores: rows 1-11, then recovery)
 #   bash bench/run.sh --smoke    tiny counts, to prove every benchmark still runs (~30 s; no timing meaning)
 #   NRT_BENCH_REDIS=0 ...        skip the Redis half of rows 9 and 10
 #   NRT_BENCH_WASM_DIR=dir ...   run the JS rows on another build of the core (see bench/flags.sh)
