@@ -20,7 +20,7 @@ import { DEFAULT_PATH, connectTarget, socketUrlFromBase } from './url.js';
 
 const OPTION_KEYS = new Set([
   'url', 'baseUrl', 'path', 'getToken', 'auth', 'WebSocket', 'reconnect', 'heartbeat', 'dedupe', 'outbox',
-  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm', 'debug',
+  'limits', 'logger', 'authProbeUrl', 'types', 'fetch', 'resume', 'wasm', 'debug', 'share', 'shareKey',
 ]);
 // The core's numeric options by section, from codes.js: { reconnect: { initialDelayMs: 0, ... }, ... }.
 const SECTIONS = {};
@@ -125,10 +125,13 @@ export function normalizeOptions(o) {
   if (o.authProbeUrl != null && typeof fetchImpl !== 'function') bad('authProbeUrl needs fetch: pass { fetch }');
   const types = o.types ?? [];
   if (!Array.isArray(types)) bad('types must be an array of { name, required, dedupeKey, dedupeContent }');
+  // Tab sharing (the browser and inline entries; where there are no tabs, nothing to share).
+  if (o.share != null && typeof o.share !== 'boolean') bad(`share must be a boolean, got ${typeof o.share}`);
+  if (o.shareKey != null && (typeof o.shareKey !== 'string' || !o.shareKey)) bad('shareKey must be a non-empty string');
   const { options, ping } = coreOptions(o);
   return {
     url, getToken: o.getToken ?? null, auth, WebSocketImpl, sink, authProbeUrl: o.authProbeUrl ?? null,
-    fetchImpl, options, ping, types, wasm: o.wasm, debug,
+    fetchImpl, options, ping, types, wasm: o.wasm, debug, share: o.share ?? true, shareKey: o.shareKey ?? null,
   };
 }
 

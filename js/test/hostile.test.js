@@ -94,6 +94,8 @@ describe('bad options', () => {
     [{ ...base, authProbeUrl: 'ftp://x' }, /authProbeUrl must be an http\(s\):\/\/ URL/],
     [{ ...base, types: [{ name: 'x', dedupeKey: 'a.b.c.d.e' }] }, /registerType: .*a\.b\.c\.d\.e/],
     [{ ...base, resume: 'yes' }, /resume must be a boolean/],
+    [{ ...base, share: 'no' }, /share must be a boolean/],
+    [{ ...base, shareKey: '' }, /shareKey must be a non-empty string/],
     [null, /options must be an object/],
   ];
   for (const [options, pattern] of cases) {
@@ -101,6 +103,12 @@ describe('bad options', () => {
       await assert.rejects(createClient(options), (err) => err instanceof TypeError && pattern.test(err.message));
     });
   }
+
+  test('the tab-sharing options are accepted where there are no tabs (an app shares its options with its Node tests)', async () => {
+    const client = await createClient({ ...base, share: false, shareKey: 'account-1' });
+    assert.equal(client.state, 'idle');
+    client.dispose();
+  });
 
   test('bad calls throw TypeError too', async () => {
     const client = await createClient(base);

@@ -234,13 +234,13 @@ export interface ClientOptions {
    */
   resume?: boolean;
   /**
-   * Browser entry: one socket for all the tabs of a user (default true where the browser has Web Locks
+   * Browser and inline entries: one socket for all the tabs of a user (default true where the browser has Web Locks
    * and BroadcastChannel: Chrome 69, Firefox 96, Safari 15.4). A user's tabs are those whose getToken
    * returns a JWT naming the same `user_id` (else `sub`), for the same socket URL; a token naming nobody
-   * means no sharing unless `shareKey` is given. false: this tab's own socket.
+   * means no sharing unless `shareKey` is given. false: this tab's own socket. Accepted and ignored in Node.
    */
   share?: boolean;
-  /** Browser entry: share with the tabs that give the same key (and socket URL), whatever their tokens say. */
+  /** Browser and inline entries: share with the tabs that give the same key (and socket URL), whatever their tokens say. */
   shareKey?: string;
   /** App frame types with their schema, registered at creation. */
   types?: TypeSpec[];

@@ -57,14 +57,10 @@ export function browserEnvironment() {
 // every other one is the driver's. `environment()` is what the page offers (tests pass fakes).
 export function sharedClientFactory(loadModule, RealtimeClient, environment = browserEnvironment) {
   return async function createClient(options) {
-    if (options === null || typeof options !== 'object') normalizeOptions(options);  // the driver's TypeError
-    const { share, shareKey, ...rest } = options;
-    if (share != null && typeof share !== 'boolean') bad(`share must be a boolean, got ${typeof share}`);
-    if (shareKey != null && (typeof shareKey !== 'string' || !shareKey)) bad('shareKey must be a non-empty string');
-    const opts = normalizeOptions(rest);
+    const opts = normalizeOptions(options);
     const mod = await loadModule(opts.wasm);
-    const env = share === false ? null : environment();
-    return new SharedClient({ mod, opts, RealtimeClient, env, shareKey: shareKey ?? null, resume: rest.resume === true });
+    const env = opts.share ? environment() : null;
+    return new SharedClient({ mod, opts, RealtimeClient, env, shareKey: opts.shareKey, resume: options.resume === true });
   };
 }
 
