@@ -27,6 +27,7 @@ if [ $SMOKE = 1 ]; then
   node bench/js/size.bench.js
   node --expose-gc bench/js/memory.bench.js --frames=2000 --clients=20 --checkpoints=1
   node bench/js/startup.bench.js --processes=1
+  node bench/js/startup-browser.bench.js --runs=2
   node bench/js/reconnect.bench.js --rounds=1
   build/bench/bench/native/nrt_ingest_bench --benchmark_min_time=0.01 | tail -n +4
   node bench/js/extensions.bench.js --friends=3 --rounds=1 --keystrokes=5 --redis=0
@@ -47,6 +48,7 @@ node bench/js/e2e.bench.js
 node bench/js/size.bench.js
 node --expose-gc bench/js/memory.bench.js
 node bench/js/startup.bench.js
+node bench/js/startup-browser.bench.js
 node bench/js/reconnect.bench.js
 node bench/js/backend.bench.js --redis="${NRT_BENCH_REDIS:-1}"
 node bench/js/extensions.bench.js --redis="${NRT_BENCH_REDIS:-1}"
