@@ -236,6 +236,17 @@ function retryAfterMs(value) {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
 }
 
+// The devtools entry, on a page that imports it, lists the page's clients: each client the app made
+// says when it connects and when it is disposed. Without that entry nothing listens.
+const DEVTOOLS = Symbol.for('@numeneon/realtime/devtools');
+export function announce(client, what) {
+  try {
+    globalThis[DEVTOOLS]?.[what]?.(client);
+  } catch {
+    // The devtools failing must never keep a client from connecting.
+  }
+}
+
 // `randomValues(Uint32Array)`: the host's secure random source, where the entry has a cheaper one than
 // WebCrypto (every client without one uses globalThis.crypto).
 export function createClientFactory(loadModule, { randomValues } = {}) {
@@ -316,6 +327,7 @@ export class RealtimeClient {
 
   connect() {
     if (this.#inactive()) return;
+    if (!this.#opts.internal) announce(this, 'connecting');
     this.#run(() => {
       this.#bindEnvironment();
       this.#x.nrt_connect(this.#h, now());
@@ -353,6 +365,7 @@ export class RealtimeClient {
     this.#tokens.clear();
     registry?.unregister(this);
     if (this.#depth === 0) this.#destroy();
+    if (!this.#opts.internal) announce(this, 'disposed');
   }
 
   subscribe(type, handler) {

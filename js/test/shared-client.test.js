@@ -11,6 +11,7 @@ import { groupName, tokenUser } from '../src/shared/identity.js';
 import { SharedClient, sharedClientFactory } from '../src/shared/client.js';
 import { startTestServer } from '../src/testing/server.js';
 import { moduleLoader } from '../src/wasm.js';
+import { pageClients } from '../src/devtools/registry.js';
 import { fast, next, state } from './helpers.js';
 import { fakeWorld, realClock } from './shared-fakes.js';
 
@@ -149,6 +150,18 @@ describe('tabs of one user', () => {
     assert.throws(() => follower.client.send(''), /type must be a non-empty string/);
     assert.throws(() => follower.client.send('x', { big: 1n }), TypeError, 'what JSON.stringify refuses, refused the same');
     closeAll(tabs);
+  });
+
+  test('the devtools list each tab\'s client as the app holds it, never the connection inside it, until dispose()', async () => {
+    const p = profile();
+    const tabs = [await p.tab(), await p.tab()];
+    for (const t of tabs) t.client.connect();
+    await settle(tabs);
+    assert.deepEqual(pageClients.list().filter((c) => tabs.some((t) => t.client === c)).length, 2);
+    assert.ok(pageClients.list().every((c) => !(c instanceof RealtimeClient)), 'no engine of a shared client is listed');
+    assert.equal(pageClients.latest(), tabs[1].client);
+    closeAll(tabs);
+    assert.ok(!pageClients.list().some((c) => tabs.some((t) => t.client === c)));
   });
 
   test('claim() is per tab: a REST result claimed in one tab suppresses the racing frame there only', async () => {

@@ -1,9 +1,7 @@
 // The clients of this page, for a panel that is not handed one (e.g. mounted beside the app, outside
-// its <WebSocketProvider>). The SDK has no hook that announces new clients, so this entry notes every
-// client that calls connect() and forgets it on dispose(), by wrapping those two methods once per
-// class. Only pages that import the devtools entry get the wrappers. Each noted client gets its
-// inspector before connect() runs, so the timeline starts with idle → connecting.
-import { RealtimeClient } from '@numeneon/realtime';
+// its <WebSocketProvider>). Every client the app creates tells the object under KEY when it connects
+// and when it is disposed (the SDK's announce(); nothing listens on pages without this entry). Each
+// client gets its inspector before its connect() runs, so the timeline starts with idle → connecting.
 import { inspectorFor } from './inspector.js';
 
 const KEY = Symbol.for('@numeneon/realtime/devtools');
@@ -47,29 +45,9 @@ function shared() {
 
 export const pageClients = shared();
 
-function watch(Client) {
-  const proto = Client?.prototype;
-  if (!proto || proto[KEY]) return;
-  const { connect, dispose } = proto;
-  Object.defineProperty(proto, KEY, { value: true });
-  proto.connect = function connectAndAnnounce(...args) {
-    try {
-      if (this.stats() !== null) {  // null once disposed: connect() does nothing then
-        inspectorFor(this);
-        pageClients.add(this);
-      }
-    } catch {
-      // The devtools failing must never keep a client from connecting.
-    }
-    return connect.apply(this, args);
-  };
-  proto.dispose = function disposeAndForget(...args) {
-    try {
-      return dispose.apply(this, args);
-    } finally {
-      pageClients.remove(this);
-    }
-  };
-}
-
-watch(RealtimeClient);
+// What the SDK calls. A client that connects again moves to the end of the list.
+pageClients.connecting = (client) => {
+  inspectorFor(client);
+  pageClients.add(client);
+};
+pageClients.disposed = (client) => pageClients.remove(client);

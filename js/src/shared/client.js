@@ -12,7 +12,7 @@
 // What a follower cannot know synchronously is answered from what it last heard (README.md in this folder):
 // send() says 'sent' while the shared link is open and the frame is on its way to the holder; stats()
 // merges the link's counters (at most one ping old) with the tab's own delivery counters.
-import { RealtimeError, normalizeOptions } from '../client.js';
+import { RealtimeError, announce, normalizeOptions } from '../client.js';
 import { OPTION_NAMES, STAT_NAMES } from '../codes.js';
 import { createLogger, rateLimiter, redact, redactError } from '../logger.js';
 import { Group, channelHop } from './group.js';
@@ -162,7 +162,8 @@ export class SharedClient {
     this.#types = [...opts.types];
     this.#log = createLogger(opts.sink, () => this.#secrets);
     this.#id = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-    const engineOpts = { ...opts, getToken: opts.getToken && ((info) => this.#checkedToken(info)) };
+    // The engine is this client's, not the app's: the devtools list this client, not it.
+    const engineOpts = { ...opts, internal: true, getToken: opts.getToken && ((info) => this.#checkedToken(info)) };
     if (env && resume) engineOpts.WebSocketImpl = this.#resumingSocket(opts.WebSocketImpl);
     this.#engine = new RealtimeClient(mod, engineOpts);
     for (const event of FORWARDED) this.#engine.on(event, (payload) => this.#fromEngine(event, payload));
@@ -179,7 +180,9 @@ export class SharedClient {
   get role() { return this.#role; }
 
   connect() {
-    if (this.#disposed || this.#session) return;
+    if (this.#disposed) return;
+    announce(this, 'connecting');
+    if (this.#session) return;
     const session = (this.#session = {});
     if (!this.#env) return this.#startPrivate();
     if (this.#shareKey != null) return this.#startShared(session, null);
@@ -236,6 +239,7 @@ export class SharedClient {
     this.#routes.clear();
     this.#wildcard = [];
     this.#pending.clear();
+    announce(this, 'disposed');
   }
 
   subscribe(type, handler) {
