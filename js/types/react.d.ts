@@ -14,8 +14,9 @@ export interface WebSocketProviderProps extends ClientOptions {
 
 /**
  * Owns one client while `enabled`. The client is re-created only when a serializable option
- * (url, baseUrl, path, auth, policies, types...) changes by value; getToken, WebSocket, logger and
- * fetch may be new identities on every render. Nothing runs during server rendering.
+ * (url, baseUrl, path, auth, policies, types, share...) changes by value; getToken, WebSocket, logger,
+ * fetch and wasm may be new identities on every render (they never re-create it). Nothing runs during
+ * server rendering.
  */
 export declare function WebSocketProvider(props: WebSocketProviderProps): ReactNode;
 
