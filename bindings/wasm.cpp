@@ -137,6 +137,9 @@ EMSCRIPTEN_KEEPALIVE void nrt_handle_network(uintptr_t h, double now, int online
   core(h)->manager.handle_network(ms(now), online);
 }
 EMSCRIPTEN_KEEPALIVE void nrt_handle_wake(uintptr_t h, double now) { core(h)->manager.handle_wake(ms(now)); }
+EMSCRIPTEN_KEEPALIVE void nrt_resume_from(uintptr_t h, double event_id) {
+  core(h)->manager.resume_from(static_cast<int64_t>(event_id));
+}
 EMSCRIPTEN_KEEPALIVE void nrt_handle_timeout(uintptr_t h, double now, double draw) {
   core(h)->manager.handle_timeout(ms(now), draw);
 }

@@ -597,6 +597,14 @@ export class RealtimeClient {
     });
   }
 
+  // With `resume`: the frames up to `eventId` are known here (the app kept the last `event_id` it
+  // handled across a reload; another tab delivered them). The next connection asks for what came after.
+  resumeFrom(eventId) {
+    if (!Number.isSafeInteger(eventId) || eventId < 1) bad(`resumeFrom(eventId): a positive integer event id, got ${eventId}`);
+    if (this.#inactive()) return;
+    this.#x.nrt_resume_from(this.#h, eventId);
+  }
+
   // ------------------------------------------------------------ core driving
 
   #inactive() { return this.#disposing || this.#disposed; }

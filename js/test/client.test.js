@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer } from '../src/testing/server.js';
+import { WebSocket } from 'ws';
 import { BrowserLikeWebSocket, collectErrors, fast, frame, makeClient, next, state } from './helpers.js';
 
 const message = (id, content = 'hi') => ({ id, sender: { id: 2, username: 'alice' }, content, created_at: '2026-11-25T21:22:20Z' });
@@ -401,6 +402,29 @@ describe('rehearsing failures', () => {
     assert.equal((await lost).reason, 'connection_lost');
     await back;
     assert.equal(client.state, 'open');
+    client.dispose();
+    await server.stop();
+  });
+});
+
+describe('resume from a kept event id', () => {
+  test('resumeFrom(id) before connect(): the socket asks from it, and a server that cannot replay gets a resync', async () => {
+    const server = await startTestServer();
+    const urls = [];
+    class Recording extends WebSocket {
+      constructor(url, protocols, options) {
+        super(url, protocols, options);
+        urls.push(url);
+      }
+    }
+    const client = await makeClient(server, { resume: true, WebSocket: Recording });
+    assert.throws(() => client.resumeFrom(0), TypeError);
+    assert.throws(() => client.resumeFrom(1.5), TypeError);
+    client.resumeFrom(41);
+    const resync = next(client, 'resync');
+    client.connect();
+    assert.equal((await resync).downtimeMs, 0, 'this client never had a link: the downtime is not known');
+    assert.equal(new URL(urls[0]).searchParams.get('last_event_id'), '41');
     client.dispose();
     await server.stop();
   });

@@ -301,6 +301,13 @@ export declare class RealtimeClient {
   wake(): void;
   /** Drops the open socket as a dead network would, to rehearse a failure; the client reconnects. */
   dropLink(): void;
+  /**
+   * With `resume: true`: the frames up to `eventId` (a frame's top-level `event_id`) are known here, e.g.
+   * the last one the app stored before a reload. The next connection asks the server for what came after
+   * it; a server that cannot replay that far (or has no resume) gets a `resync` (downtimeMs 0 if this
+   * client never had a link). Ignored without `resume`; never moves back. A TypeError unless a positive integer.
+   */
+  resumeFrom(eventId: number): void;
 
   /** The server's protocol extensions: null until a connection said, [] on a server without any. */
   readonly features: string[] | null;

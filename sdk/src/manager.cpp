@@ -338,6 +338,9 @@ void Manager::handle_open(int64_t now_ms, uint32_t socket) {
     } else {
       emit_resync(now_ms - down_since_);
     }
+  } else if (resumed_from_) {
+    resync_pending_ = true;
+    pending_downtime_ = 0;
   }
   ever_opened_ = true;
   timers_[kHeartbeat] = heartbeat_.start(now_ms);
@@ -415,6 +418,12 @@ void Manager::handle_network(int64_t now_ms, bool online) {
     emit_send(config_.heartbeat.ping, false);
     timers_[kHeartbeat] = heartbeat_.probe(now_ms, std::min<int64_t>(kOfflineProbeMs, config_.heartbeat.timeout_ms));
   }
+}
+
+void Manager::resume_from(int64_t event_id) {
+  if (!config_.resume || event_id <= last_event_id_) return;
+  last_event_id_ = event_id;
+  if (!ever_opened_) resumed_from_ = true;
 }
 
 void Manager::handle_wake(int64_t now_ms) {

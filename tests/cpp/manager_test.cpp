@@ -782,6 +782,37 @@ TEST(Manager, ResumeAgainstAPlainServerOrAGapStillResyncs) {
   }
 }
 
+// An id the app kept (before a reload) or another tab delivered: the first connection asks from it,
+// and its open is a re-open whose gap is reported unless the server replays it.
+TEST(Manager, ResumeFromAKeptIdAsksFromItAndReportsAGapOnTheFirstOpen) {
+  for (const char* answer : {"ok", "gap"}) {
+    Config c = quiet();
+    c.resume = true;
+    FakeHost h(c);
+    subscribe(h, "new_message");
+    h.core.resume_from(41);
+    h.core.resume_from(12);  // never moves back
+    h.connect();
+    EXPECT_EQ(h.last(ActionKind::open_socket).resume_from, 41);
+    h.open();
+    EXPECT_TRUE(h.of_kind(EventKind::resync).empty()) << "waits for the server's answer";
+    h.frame(std::string(R"({"type":"connection_established","message":"hi","user_id":1,"resume":")") + answer + "\"}");
+    auto resync = h.of_kind(EventKind::resync);
+    if (std::string(answer) == "ok") {
+      EXPECT_TRUE(resync.empty());
+    } else {
+      ASSERT_EQ(resync.size(), 1u);
+      EXPECT_EQ(resync[0].downtime_ms, 0) << "no link before: the downtime is not known";
+    }
+  }
+  FakeHost plain(quiet());  // without the resume option there is nothing to ask for
+  plain.core.resume_from(41);
+  plain.connect();
+  EXPECT_EQ(plain.last(ActionKind::open_socket).resume_from, 0);
+  plain.open();
+  EXPECT_TRUE(plain.of_kind(EventKind::resync).empty());
+}
+
 TEST(Manager, WithoutResumeNoEventIdIsTrackedOrSent) {
   FakeHost h(quiet());
   subscribe(h, "new_message");

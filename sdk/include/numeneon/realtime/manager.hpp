@@ -85,6 +85,11 @@ class Manager {
   SendResult typing(int64_t now_ms, int64_t peer, bool is_typing);
   // What connection_established's "features" said (Feature bits); the host reads it.
   void set_features(uint32_t features) { features_ = features; }
+  // Resume: the frames after `event_id` are known to the app (it kept the id across a reload, or
+  // another tab delivered them). The next connection asks for what came after it, and its open is a
+  // re-open: connection_established says whether the replay covers the gap, else `resync` (downtime
+  // 0 when this core never had a link). A no-op without the resume option or below the id in hand.
+  void resume_from(int64_t event_id);
 
   // --- what the host observed ---
   void handle_token(int64_t now_ms, uint32_t socket, TokenOutcome outcome, double draw);
@@ -191,6 +196,7 @@ class Manager {
   TokenReason next_token_ = TokenReason::initial;
   bool online_ = true;
   bool ever_opened_ = false;
+  bool resumed_from_ = false;       // resume_from() before the first open: that open is a re-open
   int64_t last_alive_ = 0;          // last frame received (or the open) on the current link
   int64_t down_since_ = 0;          // the old link's last sign of life (for resync)
   int64_t lost_at_ = 0;             // since when this session has had no link (for the backoff window)
