@@ -164,7 +164,6 @@ export class SharedClient {
     this.#id = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     // The engine is this client's, not the app's: the devtools list this client, not it.
     const engineOpts = { ...opts, internal: true, getToken: opts.getToken && ((info) => this.#checkedToken(info)) };
-    if (env && resume) engineOpts.WebSocketImpl = this.#resumingSocket(opts.WebSocketImpl);
     this.#engine = new RealtimeClient(mod, engineOpts);
     for (const event of FORWARDED) this.#engine.on(event, (payload) => this.#fromEngine(event, payload));
   }
@@ -346,6 +345,12 @@ export class SharedClient {
   setOnline(online) { this.#toHolder(() => this.#engine.setOnline(online), { k: 'net', on: !!online }); }
   wake() { this.#toHolder(() => this.#engine.wake(), { k: 'wake' }); }
   dropLink() { this.#toHolder(() => this.#engine.dropLink(), { k: 'drop' }); }
+  resumeFrom(eventId) {
+    if (!Number.isSafeInteger(eventId) || eventId < 1) bad(`resumeFrom(eventId): a positive integer event id, got ${eventId}`);
+    if (this.#disposed || !this.#resume) return;
+    this.#lastEventId = Math.max(this.#lastEventId, eventId);
+    if (this.#mode === 'private' || this.#role === 'holder') this.#engine.resumeFrom(eventId);  // else when it opens or holds
+  }
 
   // ------------------------------------------------------------ protocol extensions (as RealtimeClient)
 
@@ -396,6 +401,7 @@ export class SharedClient {
       for (const entry of this.#subs) entry.off = this.#engine.subscribe(entry.type, entry.handler);
       this.#syncFrameListener();
     }
+    if (this.#resume && this.#lastEventId > 0) this.#engine.resumeFrom(this.#lastEventId);
     this.#engine.connect();
   }
 
@@ -511,25 +517,6 @@ export class SharedClient {
     return result && typeof result.then === 'function' ? Promise.resolve(result).then(check) : check(result);
   }
 
-  // Resume: a new holder's engine has seen no event id yet; the tabs have. Its first socket asks for
-  // what came after the last one delivered here (the driver has no way to seed it: README.md in this folder).
-  #resumingSocket(Base) {
-    const self = this;
-    return function ResumingSocket(url, protocols, options) {
-      return new Base(self.#resumeTarget(url), protocols, options);
-    };
-  }
-
-  #resumeTarget(url) {
-    if (this.#role !== 'holder' || !this.#term) return url;
-    const u = new URL(url);
-    const from = Math.max(Number(u.searchParams.get('last_event_id')) || 0, this.#lastEventId);
-    if (from <= 0) return url;
-    u.searchParams.set('last_event_id', String(from));
-    if (this.#term.first) this.#term.injected = true;
-    return u.toString();
-  }
-
   // ------------------------------------------------------------ holding
 
   #becomeHolder(epoch, announce) {
@@ -548,6 +535,12 @@ export class SharedClient {
     this.#syncFrameListener();
     this.#offWildcard = this.#engine.subscribe('*', (data, frame) => this.#relayFrame(frame));
     announce();
+    // Resume: the engine may have seen fewer event ids than this tab (another tab held the socket):
+    // its first socket asks from the tabs' last one, and connection_established says if that covers the gap.
+    if (this.#resume && this.#lastEventId > 0) {
+      this.#engine.resumeFrom(this.#lastEventId);
+      this.#term.injected = true;
+    }
     const queued = [...this.#pending.values()];
     this.#pending.clear();
     this.#engine.connect();
