@@ -53,8 +53,9 @@ export function browserEnvironment() {
   };
 }
 
-// createClient for the browser entry: `share` (default true) and `shareKey` are this layer's options;
-// every other one is the driver's. `environment()` is what the page offers (tests pass fakes).
+// createClient for the browser and inline entries: `share` (default true) and `shareKey` are this
+// layer's options (checked with the others by normalizeOptions); every other one is the driver's.
+// `environment()` is what the page offers (tests pass fakes).
 export function sharedClientFactory(loadModule, RealtimeClient, environment = browserEnvironment) {
   return async function createClient(options) {
     const opts = normalizeOptions(options);
