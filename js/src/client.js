@@ -236,6 +236,72 @@ function retryAfterMs(value) {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
 }
 
+// A client's event listeners ('state', 'error', ...), for the driver and the tab-sharing client alike:
+// each listener is called on its own (a throw is reported as handler_threw, never passed on), and an
+// error nobody listens to becomes a rate-limited warning. `secrets()` gives the tokens to redact.
+export class ClientListeners {
+  #names;
+  #log;
+  #secrets;
+  #sets = new Map();  // event → Set({ handler })
+  #closed = false;    // the client was disposed: listeners are checked, then not kept
+  #warnLimit = rateLimiter();
+
+  constructor(names, log, secrets) {
+    this.#names = names;
+    this.#log = log;
+    this.#secrets = secrets;
+  }
+
+  // Adds a listener; `changed()` runs after it is added and after it is removed.
+  on(event, handler, changed) {
+    if (!this.#names.has(event)) bad(`on(event): unknown event '${event}' (one of ${[...this.#names].join(', ')})`);
+    if (typeof handler !== 'function') bad('on(event, handler): handler must be a function');
+    if (this.#closed) return () => {};
+    let set = this.#sets.get(event);
+    if (!set) this.#sets.set(event, (set = new Set()));
+    const entry = { handler };
+    set.add(entry);
+    changed?.();
+    return () => {
+      set.delete(entry);
+      changed?.();
+    };
+  }
+
+  count(event) { return this.#sets.get(event)?.size ?? 0; }
+
+  emit(event, payload) {
+    const set = this.#sets.get(event);
+    if (!set) return;
+    for (const { handler } of [...set]) {
+      try {
+        handler(payload);
+      } catch (err) {
+        if (event === 'error') this.#log.error(`an 'error' listener threw: ${err?.message ?? err}`);
+        else this.error('handler_threw', `a '${event}' listener threw: ${err?.message ?? err}`, { cause: redactError(err, this.#secrets()) });
+      }
+    }
+  }
+
+  error(code, message, details = {}) {
+    this.report(new RealtimeError(code, redact(message, this.#secrets()), details));
+  }
+
+  // To the 'error' listeners, or a rate-limited warning when there are none.
+  report(err) {
+    if (this.count('error')) return this.emit('error', err);
+    const { pass, held } = this.#warnLimit(err.code);
+    if (pass) this.#log.warn(`${err.code}: ${err.message}${held ? ` (${held} more like it held back)` : ''}`);
+  }
+
+  // Forgets every listener and keeps no new one (dispose).
+  close() {
+    this.#closed = true;
+    this.#sets.clear();
+  }
+}
+
 // The devtools entry, on a page that imports it, lists the page's clients: each client the app made
 // says when it connects and when it is disposed. Without that entry nothing listens.
 const DEVTOOLS = Symbol.for('@numeneon/realtime/devtools');
@@ -263,14 +329,13 @@ export class RealtimeClient {
   #h = 0;              // the core's handle
   #opts;
   #log;
-  #warnLimit = rateLimiter();
+  #events;             // the client events' listeners
   #secrets = [];       // tokens the provider returned (kept only to redact them)
   #tokens = new Map(); // socket number → its token, until the socket is opened
   #sockets = new Map();   // socket number → WebSocket
   #failures = new Map();  // socket number → what its 'error' said, for the close report
   #timer = null;
   #timerAt = Infinity;
-  #listeners = new Map();   // client event → Set({ handler })
   // Handler lists are replaced, never mutated (copy-on-write): delivery iterates a snapshot without
   // copying it per frame, and a handler that unsubscribes during delivery does not disturb the loop.
   #routes = new Map();      // route id → { type, handlers: [handler] }
@@ -296,6 +361,7 @@ export class RealtimeClient {
     this.#x = mod.x;
     this.#opts = opts;
     this.#log = createLogger(opts.sink, () => this.#secrets);
+    this.#events = new ClientListeners(CLIENT_EVENTS, this.#log, () => this.#secrets);
     const len = mod.write(opts.ping);
     if (len < 0) throw new RealtimeError('out_of_memory', '@numeneon/realtime: no memory for a new client');
     mod.fresh().record.set(opts.options);
@@ -359,7 +425,7 @@ export class RealtimeClient {
     this.#disposed = true;
     this.#unbindEnvironment?.();
     this.#clearTimer();
-    this.#listeners.clear();
+    this.#events.close();
     this.#routes.clear();
     this.#wildcard = [];
     this.#tokens.clear();
@@ -411,18 +477,9 @@ export class RealtimeClient {
   }
 
   on(event, handler) {
-    if (!CLIENT_EVENTS.has(event)) bad(`on(event): unknown event '${event}' (one of ${[...CLIENT_EVENTS].join(', ')})`);
-    if (typeof handler !== 'function') bad('on(event, handler): handler must be a function');
-    if (this.#disposed) return () => {};
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, set = new Set());
-    const entry = { handler };
-    set.add(entry);
-    this.#explaining = this.#opts.debug || !!this.#listeners.get('frame')?.size;
-    return () => {
-      set.delete(entry);
-      this.#explaining = this.#opts.debug || !!this.#listeners.get('frame')?.size;
-    };
+    return this.#events.on(event, handler, () => {
+      this.#explaining = this.#opts.debug || this.#events.count('frame') > 0;
+    });
   }
 
   // Registers (or re-declares) a frame type: required fields the core enforces, and its dedupe key.
@@ -442,7 +499,7 @@ export class RealtimeClient {
       this.#sendOutcome = null;
       const len = this.#mod.write(frame);
       if (len < 0) {
-        this.#error('out_of_memory', 'no memory to queue the frame: dropped');
+        this.#events.error('out_of_memory', 'no memory to queue the frame: dropped');
         return 'dropped';
       }
       const result = SEND_RESULTS[this.#x.nrt_send(this.#h, now(), len, volatile ? 1 : 0)];
@@ -483,7 +540,7 @@ export class RealtimeClient {
     this.#online = !!online;
     this.#run(() => {
       this.#x.nrt_handle_network(this.#h, now(), online ? 1 : 0);
-      if (changed) this.#emit('network', { online: this.#online });
+      if (changed) this.#events.emit('network', { online: this.#online });
       if (!this.#disposed) this.#pump();
     });
   }
@@ -536,7 +593,7 @@ export class RealtimeClient {
         this.#features = Array.isArray(frame.features) ? frame.features.filter((f) => typeof f === 'string') : [];
         const bits = this.#features.reduce((sum, f) => sum | (FEATURE_BITS[f] ?? 0), 0);
         this.#x.nrt_set_features(this.#h, bits);
-        this.#emit('features', { features: this.#features });
+        this.#events.emit('features', { features: this.#features });
         break;
       }
       case 'presence_snapshot':
@@ -559,14 +616,14 @@ export class RealtimeClient {
     if (before && before.upTo >= upTo) return;  // a mark never moves back
     const receipt = { upTo, readAt };
     this.#receipts.set(readerId, receipt);
-    this.#emit('read', { readerId, ...receipt });
+    this.#events.emit('read', { readerId, ...receipt });
   }
 
   #notePresence(u) {
     if (!u || !Number.isSafeInteger(u.user_id) || typeof u.online !== 'boolean') return;
     const entry = { online: u.online, lastSeen: u.last_seen ?? null };
     this.#presence.set(u.user_id, entry);
-    this.#emit('presence', { userId: u.user_id, ...entry });
+    this.#events.emit('presence', { userId: u.user_id, ...entry });
     if (!u.online) this.#noteTyping(u.user_id, false);  // gone: not typing either, whatever their last frame said
   }
 
@@ -574,7 +631,7 @@ export class RealtimeClient {
     if (this.#typing.has(userId) === typing) return;
     if (typing) this.#typing.add(userId);
     else this.#typing.delete(userId);
-    this.#emit('typing', { userId, typing });
+    this.#events.emit('typing', { userId, typing });
   }
 
   // Drops the open socket(s) as a dead network would (no close handshake): to rehearse a failure.
@@ -711,16 +768,16 @@ export class RealtimeClient {
         this.#state = change.to;
         this.#log.debug(`state ${change.from} → ${change.to} (${change.reason}${change.to === 'backing_off' ? `, retry ${change.attempt} in ${change.delayMs} ms` : ''})`);
         if (change.to === 'closed' || change.to === 'idle') this.#unbindEnvironment?.();
-        this.#emit('state', change);
-        if (change.to === 'open') this.#emit('open', change);
+        this.#events.emit('state', change);
+        if (change.to === 'open') this.#events.emit('open', change);
         if (authFailed) {
           this.#log.warn(`session ended: auth_failed${change.hint ? ` (${change.hint})` : ''}`);
-          this.#emit('auth_failed', change);
+          this.#events.emit('auth_failed', change);
         }
         break;
       }
       case EventKind.resync:
-        this.#emit('resync', { downtimeMs: r[Slot.downtimeMs] });
+        this.#events.emit('resync', { downtimeMs: r[Slot.downtimeMs] });
         break;
       case EventKind.typingCleared:
         this.#noteTyping(r[Slot.peer], false);
@@ -731,33 +788,10 @@ export class RealtimeClient {
         const message = code === 'outbox_overflow'
           ? `outbox full (${count} frames): frame dropped`
           : `${count} frame(s) dropped: the connection is closed (${REASONS[r[Slot.reason]]})`;
-        this.#error(code, message);
+        this.#events.error(code, message);
         break;
       }
     }
-  }
-
-  #emit(event, payload) {
-    const set = this.#listeners.get(event);
-    if (!set) return;
-    for (const { handler } of [...set]) {
-      try {
-        handler(payload);
-      } catch (err) {
-        if (event === 'error') this.#log.error(`an 'error' listener threw: ${err?.message ?? err}`);
-        else this.#error('handler_threw', `a '${event}' listener threw: ${err?.message ?? err}`, { cause: redactError(err, this.#secrets) });
-      }
-    }
-  }
-
-  #error(code, message, details = {}) {
-    const err = new RealtimeError(code, redact(message, this.#secrets), details);
-    if (this.#listeners.get('error')?.size) {
-      this.#emit('error', err);
-      return;
-    }
-    const { pass, held } = this.#warnLimit(code);
-    if (pass) this.#log.warn(`${code}: ${err.message}${held ? ` (${held} more like it held back)` : ''}`);
   }
 
   // ------------------------------------------------------------ tokens and sockets
@@ -807,7 +841,7 @@ export class RealtimeClient {
       this.#log.info('getToken has no session: ending');
       outcome = TokenOutcome.noSession;
     } else {
-      this.#error('token_provider_failed', `getToken must return a string or null, got ${typeof token}`);
+      this.#events.error('token_provider_failed', `getToken must return a string or null, got ${typeof token}`);
       outcome = TokenOutcome.failed;
     }
     if (!this.#disposed) this.#x.nrt_handle_token(this.#h, now(), socket, outcome, Math.random());
@@ -816,7 +850,7 @@ export class RealtimeClient {
   #tokenFailed(socket, err) {
     if (this.#disposed) return;
     const cause = redactError(err, this.#secrets, { opaque: true });
-    this.#error('token_provider_failed', `getToken failed (retrying later): ${cause?.message ?? cause}`, { cause });
+    this.#events.error('token_provider_failed', `getToken failed (retrying later): ${cause?.message ?? cause}`, { cause });
     if (!this.#disposed) this.#x.nrt_handle_token(this.#h, now(), socket, TokenOutcome.failed, Math.random());
   }
 
@@ -833,7 +867,7 @@ export class RealtimeClient {
       // [] rather than undefined, which Chromium would send as a protocol named "undefined".
       ws = new WebSocketImpl(target.url, target.protocols ?? [], { maxPayload: this.#maxFrameBytes, closeTimeout: CLOSE_TIMEOUT_MS });
     } catch (err) {
-      this.#error('socket_error', `cannot open the socket: ${err?.message ?? err}`);
+      this.#events.error('socket_error', `cannot open the socket: ${err?.message ?? err}`);
       this.#x.nrt_handle_close(this.#h, now(), socket, 1006, SocketError.none, 0, 0, Math.random());
       return;
     }
@@ -871,7 +905,7 @@ export class RealtimeClient {
       const failure = this.#failures.get(socket) ?? { error: SocketError.none, status: 0, retryAfter: 0 };
       this.#failures.delete(socket);
       this.#later(() => {
-        this.#emit('close', { code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
+        this.#events.emit('close', { code: ev.code, reason: ev.reason, wasClean: ev.wasClean });
         if (!this.#disposed) {
           this.#x.nrt_handle_close(this.#h, now(), socket, ev.code, failure.error, failure.status, failure.retryAfter, Math.random());
         }
@@ -899,7 +933,7 @@ export class RealtimeClient {
       } catch { /* reported below, like a socket that is no longer open */ }
     }
     const len = this.#mod.write(payload);
-    if (len < 0) this.#error('out_of_memory', 'no memory to take back a frame the socket could not send: dropped');
+    if (len < 0) this.#events.error('out_of_memory', 'no memory to take back a frame the socket could not send: dropped');
     const result = this.#x.nrt_handle_send_failed(this.#h, now(), socket, Math.max(len, 0), appFrame && len >= 0 ? 1 : 0, Math.random());
     if (appFrame) this.#sendOutcome = SEND_RESULTS[result];
   }
@@ -944,13 +978,13 @@ export class RealtimeClient {
     if (this.#opts.debug) {
       this.#log.debug(`frame ${info.type ?? '(unregistered)'} ${info.verdict}${info.error ? ` ${info.error}` : ''}${info.key ? ` key ${info.key}` : ''} ${bytes} B`);
     }
-    this.#emit('frame', info);
+    this.#events.emit('frame', info);
   }
 
   #unread(socket, reason, message) {
     const packed = this.#x.nrt_ingest_unread(this.#h, now(), socket, reason);
     if (this.#explaining) this.#explain(packed, null, 0);
-    if ((packed & Packed.verdictMask) === Verdict.rejected) this.#error(CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask], message);
+    if ((packed & Packed.verdictMask) === Verdict.rejected) this.#events.error(CORE_ERRORS[(packed >>> Packed.errorShift) & Packed.errorMask], message);
   }
 
   #rejected(packed) {
@@ -970,7 +1004,7 @@ export class RealtimeClient {
     } else if (code === 'duplicate_type') {
       message = 'frame with two "type" members: dropped (which one routes would be ambiguous)';
     }
-    this.#error(code, message, { type });
+    this.#events.error(code, message, { type });
   }
 
   #deliver(route, text) {
@@ -978,7 +1012,7 @@ export class RealtimeClient {
     try {
       frame = JSON.parse(text);
     } catch (err) {
-      this.#error('invalid_json', `frame is not valid JSON: ${err.message}`);
+      this.#events.error('invalid_json', `frame is not valid JSON: ${err.message}`);
       return;
     }
     const own = this.#own.get(route);
@@ -995,7 +1029,7 @@ export class RealtimeClient {
     try {
       handler(data, frame);
     } catch (err) {
-      this.#error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: redactError(err, this.#secrets) });
+      this.#events.error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: redactError(err, this.#secrets) });
     }
   }
 
@@ -1033,7 +1067,7 @@ export class RealtimeClient {
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       this.#online = false;
       this.#x.nrt_handle_network(this.#h, now(), 0);
-      this.#emit('network', { online: false });
+      this.#events.emit('network', { online: false });
     }
   }
 }

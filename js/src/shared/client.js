@@ -12,9 +12,9 @@
 // What a follower cannot know synchronously is answered from what it last heard (README.md in this folder):
 // send() says 'sent' while the shared link is open and the frame is on its way to the holder; stats()
 // merges the link's counters (at most one ping old) with the tab's own delivery counters.
-import { RealtimeError, announce, normalizeOptions } from '../client.js';
+import { ClientListeners, RealtimeError, announce, normalizeOptions } from '../client.js';
 import { OPTION_NAMES, STAT_NAMES } from '../codes.js';
-import { createLogger, rateLimiter, redact, redactError } from '../logger.js';
+import { createLogger, redactError } from '../logger.js';
 import { Group, channelHop } from './group.js';
 import { groupName, tokenUser } from './identity.js';
 
@@ -107,14 +107,13 @@ export class SharedClient {
   #shareKey;
   #resume;
   #log;
-  #warnLimit = rateLimiter();
+  #events;                // the client events' listeners, as the driver keeps them
   #secrets = [];
   #id;
   #types;                 // every spec registered, for the ledger and the holder
   #subs = new Set();      // { type, handler, off, ledgerOff }
   #routes = new Map();    // type → handlers (copy-on-write, as in the driver)
   #wildcard = [];
-  #listeners = new Map(); // event → Set({ handler })
   #offFrame = null;
   #offWildcard = null;
   #unbindPage = null;
@@ -162,6 +161,7 @@ export class SharedClient {
     this.#resume = resume;
     this.#types = [...opts.types];
     this.#log = createLogger(opts.sink, () => this.#secrets);
+    this.#events = new ClientListeners(EVENTS, this.#log, () => this.#secrets);
     this.#id = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     // The engine is this client's, not the app's: the devtools list this client, not it.
     const engineOpts = { ...opts, internal: true, getToken: opts.getToken && ((info) => this.#checkedToken(info)) };
@@ -234,7 +234,7 @@ export class SharedClient {
     this.#engine.dispose();  // in private mode its last state change reaches the listeners
     this.#ledger?.dispose();
     this.#disposed = true;
-    this.#listeners.clear();
+    this.#events.close();
     this.#subs.clear();
     this.#routes.clear();
     this.#wildcard = [];
@@ -275,18 +275,7 @@ export class SharedClient {
   }
 
   on(event, handler) {
-    if (!EVENTS.has(event)) bad(`on(event): unknown event '${event}' (one of ${[...EVENTS].join(', ')})`);
-    if (typeof handler !== 'function') bad('on(event, handler): handler must be a function');
-    if (this.#disposed) return noop;
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    const entry = { handler };
-    set.add(entry);
-    if (event === 'frame') this.#syncFrameListener();
-    return () => {
-      set.delete(entry);
-      if (event === 'frame') this.#syncFrameListener();
-    };
+    return this.#events.on(event, handler, event === 'frame' ? () => this.#syncFrameListener() : undefined);
   }
 
   registerType(spec) {
@@ -314,7 +303,7 @@ export class SharedClient {
     const json = JSON.stringify({ type, data });  // throws where the driver's would (a BigInt, a cycle)
     const capacity = this.#opts.options[OUTBOX_SLOT];
     if (this.#pending.size >= (Number.isNaN(capacity) ? OUTBOX_DEFAULT : capacity)) {
-      this.#error('outbox_overflow', `outbox full (${this.#pending.size} frames): frame dropped`);
+      this.#events.error('outbox_overflow', `outbox full (${this.#pending.size} frames): frame dropped`);
       return 'dropped';
     }
     const entry = { n: ++this.#sendN, type, data: JSON.parse(json).data, v: volatile, q: 0 };
@@ -493,11 +482,11 @@ export class SharedClient {
     if (role === this.#role) return;
     const previous = this.#role;
     this.#role = role;
-    this.#emit('role', { role, previous });
+    this.#events.emit('role', { role, previous });
   }
 
   #syncFrameListener() {
-    const want = this.#role === 'holder' || (this.#mode === 'private' && this.#listeners.get('frame')?.size > 0);
+    const want = this.#role === 'holder' || (this.#mode === 'private' && this.#events.count('frame') > 0);
     if (want && !this.#offFrame) this.#offFrame = this.#engine.on('frame', (info) => this.#onFrameInfo(info));
     if (!want && this.#offFrame) {
       this.#offFrame();
@@ -590,10 +579,10 @@ export class SharedClient {
         this.#setState(payload);
         if (payload.to === 'closed') this.#session = null;
       } else if (event === 'error') {
-        this.#reportError(payload);
+        this.#events.report(payload);
       } else {
         if (event === 'network') this.#online = payload.online;
-        this.#emit(event, payload);
+        this.#events.emit(event, payload);
       }
       return;
     }
@@ -629,7 +618,7 @@ export class SharedClient {
   }
 
   #onFrameInfo(info) {
-    if (this.#mode === 'private') return this.#emit('frame', info);
+    if (this.#mode === 'private') return this.#events.emit('frame', info);
     if (this.#role !== 'holder') return;
     if (info.verdict === 'deliver') {
       this.#frameInfo = info;
@@ -684,7 +673,7 @@ export class SharedClient {
     if (msg.st) this.#linkLast = msg.st;
     if (msg.on !== undefined && msg.on !== this.#online) {
       this.#online = msg.on;
-      this.#emit('network', { online: msg.on });
+      this.#events.emit('network', { online: msg.on });
     }
     if (msg.k === 'hello' && msg.c) this.#setState(msg.c);
     if (msg.k === 'hello' && msg.x) this.#adoptExtensions(msg.x);
@@ -712,13 +701,13 @@ export class SharedClient {
     const before = this.#receipts.get(readerId);
     if (before && before.upTo >= upTo) return;
     this.#receipts.set(readerId, { upTo, readAt: readAt ?? null });
-    this.#emit('read', { readerId, upTo, readAt: readAt ?? null });
+    this.#events.emit('read', { readerId, upTo, readAt: readAt ?? null });
   }
 
   #linkLost() {
     this.#owedTerm ||= this.#everOpen;
     if (this.#state !== 'open') return;
-    this.#emit('close', { code: 1006, reason: 'the tab holding the connection went away', wasClean: false });
+    this.#events.emit('close', { code: 1006, reason: 'the tab holding the connection went away', wasClean: false });
     this.#setState({ to: 'connecting', reason: 'connection_lost', attempt: 0, delayMs: 0 });
   }
 
@@ -749,14 +738,14 @@ export class SharedClient {
           if (msg.p.typing) this.#typing.add(msg.p.userId);
           else this.#typing.delete(msg.p.userId);
         }
-        return this.#emit(msg.n, msg.p);
-      case 'err': return this.#reportError(new RealtimeError(msg.c, msg.m, msg.t === undefined ? {} : { type: msg.t }));
+        return this.#events.emit(msg.n, msg.p);
+      case 'err': return this.#events.report(new RealtimeError(msg.c, msg.m, msg.t === undefined ? {} : { type: msg.t }));
       case 'fi':
         if (this.#linkLast && !local) {
           this.#linkLast.framesReceived++;
           this.#linkLast[VERDICT_COUNTERS[msg.i.verdict]]++;
         }
-        return this.#emit('frame', msg.i);
+        return this.#events.emit('frame', msg.i);
       case 'replay':
         if (msg.to === this.#id) for (const frame of msg.frames) this.#deliver(frame, this.#routes.get(frame.type));
         return;
@@ -804,8 +793,8 @@ export class SharedClient {
     }
     this.#aliveAt = this.#clock();
     const frame = msg.fr;
-    const explain = this.#listeners.get('frame')?.size
-      ? (verdict) => this.#emit('frame', { verdict, type: msg.t, key: msg.key, bytes: msg.b, at: Date.now() })
+    const explain = this.#events.count('frame')
+      ? (verdict) => this.#events.emit('frame', { verdict, type: msg.t, key: msg.key, bytes: msg.b, at: Date.now() })
       : noop;
     // Resume: across a failover the new holder replays from the last event id it knows; what this tab
     // already has is dropped here.
@@ -847,7 +836,7 @@ export class SharedClient {
     try {
       handler(data, frame);
     } catch (err) {
-      this.#error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: redactError(err, this.#secrets) });
+      this.#events.error('handler_threw', `a '${frame.type}' handler threw: ${err?.message ?? err}`, { type: frame.type, cause: redactError(err, this.#secrets) });
     }
   }
 
@@ -866,36 +855,12 @@ export class SharedClient {
       this.#everOpen = true;
       this.#aliveAt = this.#clock();
     }
-    this.#emit('state', c);
-    if (c.to === 'open') this.#emit('open', c);
-    if (c.to === 'closed' && c.reason === 'auth_failed') this.#emit('auth_failed', c);
+    this.#events.emit('state', c);
+    if (c.to === 'open') this.#events.emit('open', c);
+    if (c.to === 'closed' && c.reason === 'auth_failed') this.#events.emit('auth_failed', c);
   }
 
   #resync(downtimeMs) {
-    this.#emit('resync', { downtimeMs: Math.max(0, Math.round(downtimeMs)) });
-  }
-
-  #emit(event, payload) {
-    const set = this.#listeners.get(event);
-    if (!set) return;
-    for (const { handler } of [...set]) {
-      try {
-        handler(payload);
-      } catch (err) {
-        if (event === 'error') this.#log.error(`an 'error' listener threw: ${err?.message ?? err}`);
-        else this.#error('handler_threw', `a '${event}' listener threw: ${err?.message ?? err}`, { cause: redactError(err, this.#secrets) });
-      }
-    }
-  }
-
-  #error(code, message, details = {}) {
-    this.#reportError(new RealtimeError(code, redact(message, this.#secrets), details));
-  }
-
-  // As the driver does: to the 'error' listeners, or a rate-limited warning when there are none.
-  #reportError(err) {
-    if (this.#listeners.get('error')?.size) return this.#emit('error', err);
-    const { pass, held } = this.#warnLimit(err.code);
-    if (pass) this.#log.warn(`${err.code}: ${err.message}${held ? ` (${held} more like it held back)` : ''}`);
+    this.#events.emit('resync', { downtimeMs: Math.max(0, Math.round(downtimeMs)) });
   }
 }
