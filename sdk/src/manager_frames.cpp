@@ -56,17 +56,24 @@ TypeResolver::Resolution Manager::FrameFilter::resolve(std::string_view type) {
   return {!wanted, &r.paths, route};
 }
 
-Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view frame) {
+// Every frame, read or not: counted, ignored unless it came on the open socket, and then a sign that
+// the link is alive.
+bool Manager::received(int64_t now_ms, uint32_t socket, Decision& d) {
   ++stats_.frames_received;
-  last_route_ = -1;
-  stats_.bytes_received += frame.size();
-  Decision d;
   if (state_ != State::open || !current(socket)) {
     d.verdict = Verdict::ignored;
-    return count(d);
+    return false;
   }
   last_alive_ = now_ms;
   if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
+  return true;
+}
+
+Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view frame) {
+  last_route_ = -1;
+  stats_.bytes_received += frame.size();
+  Decision d;
+  if (!received(now_ms, socket, d)) return count(d);
   if (frame.size() > config_.limits.max_frame_bytes) {
     d.error = ErrorCode::frame_too_large;
     return count(d);
@@ -76,14 +83,8 @@ Decision Manager::handle_frame(int64_t now_ms, uint32_t socket, std::string_view
 }
 
 Decision Manager::handle_unread_frame(int64_t now_ms, uint32_t socket, UnreadReason reason) {
-  ++stats_.frames_received;
   Decision d;
-  if (state_ != State::open || !current(socket)) {
-    d.verdict = Verdict::ignored;
-    return count(d);
-  }
-  last_alive_ = now_ms;
-  if (heartbeat_.enabled()) timers_[kHeartbeat] = heartbeat_.on_receive(now_ms);
+  if (!received(now_ms, socket, d)) return count(d);
   switch (reason) {
     case UnreadReason::binary: d.error = ErrorCode::binary_frame; break;
     case UnreadReason::too_large: d.error = ErrorCode::frame_too_large; break;

@@ -163,7 +163,8 @@ class Manager {
   void emit_send(std::string frame, bool app_frame);
   void emit_resync(int64_t downtime_ms);
 
-  // The steps of handle_frame, in order.
+  // The steps of handle_frame, in order (the first one handle_unread_frame's too).
+  bool received(int64_t now_ms, uint32_t socket, Decision& d);
   bool scan(std::string_view frame, Decision& d);
   bool apply_protocol(int64_t now_ms, std::string_view frame, Decision& d);
   bool validate(Decision& d);
