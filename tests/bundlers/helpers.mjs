@@ -225,6 +225,21 @@ try {
 `;
 }
 
+// The Node app of the Node rows: the core client (WebSocket from ws), one frame, the result as a JSON
+// line on stdout. `load` are the lines that bring createClient and WebSocket in.
+export const nodeApp = (load) => `${load}
+try {
+  const client = await createClient({ url: process.env.NRT_URL, getToken: () => 'token', WebSocket, logger: null });
+  client.subscribe('new_message', (data) => {
+    console.log(JSON.stringify({ content: data.content, state: client.state }));
+    client.dispose();
+  });
+  client.connect();
+} catch (err) {
+  console.log(JSON.stringify({ error: err.message, code: err.code }));
+}
+`;
+
 export const INDEX_HTML = (script, { type = 'module', head = '' } = {}) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>nrt</title>${head}</head>
 <body><div id="root"></div><script${type ? ` type="${type}"` : ''} src="${script}"></script></body></html>

@@ -3,20 +3,7 @@
 // range that excludes the running Node fails here.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MESSAGE, createProject, run, startServer } from './helpers.mjs';
-
-const app = (load) => `${load}
-try {
-  const client = await createClient({ url: process.env.NRT_URL, getToken: () => 'token', WebSocket, logger: null });
-  client.subscribe('new_message', (data) => {
-    console.log(JSON.stringify({ content: data.content, state: client.state }));
-    client.dispose();
-  });
-  client.connect();
-} catch (err) {
-  console.log(JSON.stringify({ error: err.message, code: err.code }));
-}
-`;
+import { MESSAGE, createProject, nodeApp as app, run, startServer } from './helpers.mjs';
 
 describe('Node', { timeout: 120_000 }, () => {
   let project;

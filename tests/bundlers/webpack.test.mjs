@@ -5,24 +5,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, renameSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
-  INDEX_HTML, MESSAGE, browserApp, createProject, launchBrowser, openApp, run, serveStatic, startServer,
+  INDEX_HTML, MESSAGE, browserApp, createProject, launchBrowser, nodeApp, openApp, run, serveStatic, startServer,
 } from './helpers.mjs';
 
-const SERVER_APP = `
-import { WebSocket } from 'ws';
-import { createClient } from '@numeneon/realtime';
-
-try {
-  const client = await createClient({ url: process.env.NRT_URL, getToken: () => 'token', WebSocket, logger: null });
-  client.subscribe('new_message', (data) => {
-    console.log(JSON.stringify({ content: data.content, state: client.state }));
-    client.dispose();
-  });
-  client.connect();
-} catch (err) {
-  console.log(JSON.stringify({ error: err.message, code: err.code }));
-}
-`;
+const SERVER_APP = nodeApp("import { WebSocket } from 'ws';\nimport { createClient } from '@numeneon/realtime';");
 
 // webpack's own complaints about this package (ws's optional native add-ons are warned about by name).
 const ours = (output) => output.split('\n').filter((l) => /numeneon/i.test(l) && /warn|error/i.test(l));
