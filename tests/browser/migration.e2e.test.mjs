@@ -21,21 +21,18 @@
 //
 // Screenshots of each step go to artifacts/browser/migration/.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { Api, startBackend } from '../support/backend.mjs';
+import { buildMigrationApp } from '../support/migration-app.mjs';
 import { serveApp } from './static-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const README = path.join(ROOT, 'README.md');
-const APP = path.join(ROOT, 'tests', 'numeneon-app');
-const GUIDE_FILE = path.join(APP, 'src', 'contexts', 'WebSocketContext.jsx');
 const SHOTS = path.join(ROOT, 'artifacts', 'browser', 'migration');
-const GUIDE_HEADING = "## Migrating NUMENEON's `WebSocketContext.jsx`";
 const APP_API = 'http://localhost:8000';  // what the app's URL rule picks on 127.0.0.1
 const APP_SOCKET = 'ws://localhost:8000/ws/notifications/';
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -47,30 +44,6 @@ const CHROMIUM_ARGS = [
 const BROWSER_SOCKET_FAILURE = /^WebSocket connection to '.*' failed/;
 const CONNECTED = '[data-testid="connection-status"][data-connected="true"]';
 const DISCONNECTED = '[data-testid="connection-status"][data-connected="false"]';
-
-// The one ```jsx block of the migration section, verbatim.
-function migrationGuide(readme) {
-  const start = readme.indexOf(`\n${GUIDE_HEADING}\n`);
-  assert.notEqual(start, -1, `README.md has no section "${GUIDE_HEADING}"`);
-  const next = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, next === -1 ? undefined : next);
-  const blocks = [...section.matchAll(/^```jsx\n([\s\S]*?)^```$/gm)];
-  assert.equal(blocks.length, 1, 'the migration section has exactly one ```jsx block');
-  return blocks[0][1];
-}
-
-async function buildApp(outDir) {
-  writeFileSync(GUIDE_FILE, migrationGuide(readFileSync(README, 'utf8')));
-  process.env.NODE_ENV = 'development';
-  const { build } = await import('vite');
-  await build({
-    root: APP,
-    configFile: false,
-    logLevel: 'warn',
-    esbuild: { jsx: 'automatic' },
-    build: { outDir, emptyOutDir: true },
-  });
-}
 
 // Resolves when `socket` has received a frame matching `pattern` (already or later).
 function frameSeen(socket, pattern) {
@@ -113,7 +86,7 @@ describe('the README migration guide in a NUMENEON-shaped app', { timeout: 120_0
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     outDir = mkdtempSync(path.join(os.tmpdir(), 'numeneon-migration-'));
-    [backend] = await Promise.all([startBackend(), buildApp(outDir)]);
+    [backend] = await Promise.all([startBackend(), buildMigrationApp(outDir)]);
     site = await serveApp({ root: outDir, config: {} });
     const api = new Api(backend.baseUrl);
     const [alice, bob] = await Promise.all([

@@ -3,49 +3,28 @@
 // socket moving to another tab when the one holding it is closed. React's development build, so
 // StrictMode mounts every effect twice.
 //
-// Built as tests/browser/migration.e2e.test.mjs builds it (the guide's ```jsx block copied verbatim from
-// README.md into tests/numeneon-app), served by its static server; Chromium maps localhost:8000 (what
+// Built by tests/support/migration-app.mjs (the guide's ```jsx block copied verbatim from
+// README.md into tests/numeneon-app), served by tests/browser's static server; Chromium maps localhost:8000 (what
 // the app's URL rule picks on 127.0.0.1) to the counting relay in front of the reference backend, which
 // passes REST through and counts the sockets per user.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { Api, startBackend } from '../support/backend.mjs';
+import { buildMigrationApp } from '../support/migration-app.mjs';
 import { signIn } from '../browser/app-support.mjs';
 import { serveApp } from '../browser/static-server.mjs';
-import { ROOT } from './harness.mjs';
 import { startCountingProxy } from './proxy.mjs';
 
-const README = path.join(ROOT, 'README.md');
-const APP = path.join(ROOT, 'tests', 'numeneon-app');
-const GUIDE_FILE = path.join(APP, 'src', 'contexts', 'WebSocketContext.jsx');
-const GUIDE_HEADING = "## Migrating NUMENEON's `WebSocketContext.jsx`";
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const CONNECTED = '[data-testid="connection-status"][data-connected="true"]';
-
-// The one ```jsx block of the migration section, verbatim (as the migration test reads it).
-function migrationGuide(readme) {
-  const start = readme.indexOf(`\n${GUIDE_HEADING}\n`);
-  assert.notEqual(start, -1, `README.md has no section "${GUIDE_HEADING}"`);
-  const next = readme.indexOf('\n## ', start + 1);
-  const blocks = [...readme.slice(start, next === -1 ? undefined : next).matchAll(/^```jsx\n([\s\S]*?)^```$/gm)];
-  assert.equal(blocks.length, 1, 'the migration section has exactly one ```jsx block');
-  return blocks[0][1];
-}
-
-async function buildApp(outDir) {
-  writeFileSync(GUIDE_FILE, migrationGuide(readFileSync(README, 'utf8')));
-  process.env.NODE_ENV = 'development';
-  const { build } = await import('vite');
-  await build({ root: APP, configFile: false, logLevel: 'warn', esbuild: { jsx: 'automatic' }, build: { outDir, emptyOutDir: true } });
-}
 
 describe('the migration guide\'s app with three tabs of one user', { timeout: 120_000 }, () => {
   let backend;
@@ -58,7 +37,7 @@ describe('the migration guide\'s app with three tabs of one user', { timeout: 12
 
   before(async () => {
     outDir = mkdtempSync(path.join(os.tmpdir(), 'numeneon-migration-tabs-'));
-    [backend] = await Promise.all([startBackend(), buildApp(outDir)]);
+    [backend] = await Promise.all([startBackend(), buildMigrationApp(outDir)]);
     proxy = await startCountingProxy(`ws://127.0.0.1:${backend.port}`);
     site = await serveApp({ root: outDir, config: {} });
     const api = new Api(backend.baseUrl);
